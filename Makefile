@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+PYTHON ?= python3
+
+.PHONY: install run test test-unit lint bench clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and start the whole platform in the foreground (SQLite by default).
+run: install
+	$(PY) -m deploy.launch
+
+## The whole suite: unit, integration (RabbitMQ, SQLite and PostgreSQL) and end-to-end.
+test: install
+	$(PY) -m tests.prepare
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+## Load benchmarks against a running platform; figures go to bench/RESULTS.md.
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf var .pytest_cache

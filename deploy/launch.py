@@ -1,0 +1,184 @@
+"""`make run`: bring the whole platform up in the foreground.
+
+Checks RabbitMQ (starting the local server if it is installed but stopped),
+applies every component's migrations, makes sure the admin account exists,
+starts each service and the gateway as its own `nameko run` process, waits
+until `/ready` answers, and prints where to go. Ctrl-C (or SIGTERM) stops
+every process it started, gracefully.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from kombu import Connection
+
+from services.chassis import migrate
+from services.chassis.config import ROOT, SERVICES, amqp_uri, var_dir
+
+METRICS_PORTS = {"membership": 9101, "welfare": 9102, "training": 9103, "rights": 9104, "gateway": 8000}
+SERVICE_CLASSES = {
+    "membership": "services.membership.service:MembershipService",
+    "welfare": "services.welfare.service:WelfareService",
+    "training": "services.training.service:TrainingService",
+    "rights": "services.rights.service:RightsService",
+    "gateway": "gateway.service:GatewayService",
+}
+
+
+def say(message: str) -> None:
+    print(f"[make run] {message}", flush=True)
+
+
+def broker_reachable(uri: str) -> bool:
+    try:
+        with Connection(uri, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False
+
+
+def ensure_rabbitmq(uri: str) -> None:
+    if broker_reachable(uri):
+        return
+    server = shutil.which("rabbitmq-server") or (
+        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None
+    )
+    local = any(host in uri for host in ("127.0.0.1", "localhost"))
+    if server is None or not local:
+        sys.exit(
+            f"RabbitMQ is not reachable at {uri.split('@')[-1]}.\n"
+            "Install and start it (Debian/Ubuntu: apt-get install rabbitmq-server), "
+            "or point AMQP_URI at a running broker."
+        )
+    say("starting the local RabbitMQ server")
+    subprocess.run([server, "-detached"], check=False)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if broker_reachable(uri):
+            return
+        time.sleep(2)
+    sys.exit("RabbitMQ did not come up within 90 s; see its log (/var/log/rabbitmq/).")
+
+
+def components() -> list[str]:
+    """Every service that has a service module, then the gateway."""
+    found = [name for name in SERVICES if (ROOT / "services" / name / "service.py").exists()]
+    return [*found, "gateway"]
+
+
+def admin_password() -> str:
+    password = os.environ.get("ADMIN_PASSWORD")
+    if password:
+        return password
+    path = var_dir() / "admin-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def start(component: str, env: dict[str, str]) -> subprocess.Popen:
+    child_env = {**env, "SERVICE_NAME": component,
+                 "METRICS_PORT": env.get(f"{component.upper()}_METRICS_PORT", str(METRICS_PORTS[component]))}
+    if component == "gateway":
+        child_env["METRICS_PORT"] = "0"  # the gateway serves /metrics on its HTTP port
+    return subprocess.Popen(
+        [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "deploy" / "nameko.yaml"),
+         SERVICE_CLASSES[component]],
+        cwd=ROOT, env=child_env,
+    )
+
+
+def wait_ready(url: str, processes: dict[str, subprocess.Popen], seconds: float = 90) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for name, proc in processes.items():
+            if proc.poll() is not None:
+                say(f"{name} exited with code {proc.returncode} while starting")
+                return False
+        try:
+            with urllib.request.urlopen(f"{url}/ready", timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except Exception:
+            pass
+        time.sleep(1)
+    return False
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for proc in processes.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for proc in processes.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main() -> int:
+    uri = amqp_uri()
+    port = os.environ.get("GATEWAY_PORT", "8000")
+    host = os.environ.get("GATEWAY_HOST", "127.0.0.1")
+    env = {**os.environ, "AMQP_URI": uri, "WEB_SERVER_ADDRESS": f"{host}:{port}", "PYTHONUNBUFFERED": "1",
+           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    ensure_rabbitmq(uri)
+    names = components()
+    for name in names:
+        migrate.upgrade(name)
+    say(f"databases migrated: {', '.join(names)}")
+    password = admin_password()
+    env["ADMIN_PASSWORD"] = password
+    subprocess.run([sys.executable, "-m", "gateway.accounts", "ensure-admin"], cwd=ROOT, env=env, check=True)
+
+    processes: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    for name in names:
+        processes[name] = start(name, env)
+    url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+    if not wait_ready(url, processes):
+        say("the platform did not become ready; stopping")
+        stop(processes)
+        return 1
+    shown = "the password in var/admin-password" if "ADMIN_PASSWORD" not in os.environ else "$ADMIN_PASSWORD"
+    print(
+        f"\n  Union platform is running at {url}\n"
+        f"  API docs: {url}/docs    OpenAPI: {url}/openapi.json\n"
+        f"  Sign in as admin with {shown} ({password if shown.startswith('the') else '***'})\n"
+        f"  Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    while not stopping:
+        for name, proc in processes.items():
+            if proc.poll() is not None:
+                say(f"{name} stopped unexpectedly (code {proc.returncode}); stopping the platform")
+                stopping = True
+                break
+        time.sleep(0.5)
+    say("stopping")
+    stop(processes)
+    say("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

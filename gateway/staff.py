@@ -1,0 +1,51 @@
+"""Who may call the gateway: token checks against the staff table, with a short cache.
+
+Every request checks its token's user and version; the answer is cached for
+a few seconds per process, so revoking (disable, logout, role change) takes
+effect within `CACHE_SECONDS` without a database read on every request.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import select
+
+from gateway import accounts
+from gateway.models import User
+from services.chassis.database import Database
+
+CACHE_SECONDS = 5.0
+
+
+class StaffDirectory(DependencyProvider):
+    def setup(self) -> None:
+        self.secret = self.container.config.get("GATEWAY_SECRET") or accounts.token_secret()
+        self._cache: dict[int, tuple[float, User | None]] = {}
+
+    def _engine(self) -> Any:
+        for provider in self.container.dependencies:
+            if isinstance(provider, Database):
+                return provider.engine
+        raise RuntimeError("the gateway has no Database")
+
+    def get_dependency(self, worker_ctx: Any) -> StaffDirectory:
+        return self
+
+    def forget(self, user_id: int) -> None:
+        self._cache.pop(user_id, None)
+
+    def principal(self, user_id: int, token_version: int) -> accounts.Principal | None:
+        now = time.monotonic()
+        cached = self._cache.get(user_id)
+        if cached is None or now - cached[0] > CACHE_SECONDS:
+            with self._engine().connect() as conn:
+                row = conn.execute(select(User.__table__).where(User.id == user_id)).first()
+            cached = (now, row)
+            self._cache[user_id] = cached
+        row = cached[1]
+        if row is None or row.disabled or row.token_version != token_version:
+            return None
+        return accounts.Principal(row.id, row.username, frozenset(row.roles or ()), row.organisation_id)

@@ -1,0 +1,33 @@
+"""Where each process finds its broker, its database and its files.
+
+Everything comes from the environment so that the same code runs under
+`make run`, in tests and in containers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+SERVICES = ("membership", "welfare", "training", "rights")
+
+
+def var_dir() -> Path:
+    """The folder for embedded databases and generated secrets (`var/`)."""
+    path = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def amqp_uri() -> str:
+    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def database_url(service: str) -> str:
+    """`<SERVICE>_DATABASE_URL`, else the service's own SQLite file under var/."""
+    url = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{var_dir() / (service + '.db')}"

@@ -1,0 +1,249 @@
+"""The entrypoints services use instead of nameko's own `rpc` and `event_handler`.
+
+Both commit the worker's unit of work *before* replying or acking (see
+`services.chassis.database`). The RPC entrypoint sends only domain errors to
+the caller as themselves; anything unexpected becomes an `InternalError`
+without its text, which may hold personal data. The event handler adds the
+inbox (an event is processed once per handler), bounded retries with a
+growing delay, and parking: after the last try the message moves to
+`<queue>.parked`, counted in metrics, where `python -m services.chassis.parking`
+lists and replays it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from functools import partial
+from typing import Any
+
+import eventlet
+import nameko.events
+import nameko.rpc
+from kombu import Queue
+from nameko.amqp.publish import Publisher
+from nameko.exceptions import BadRequest, ContainerBeingKilled
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from services.chassis import metrics
+from services.chassis.database import Database
+from services.chassis.errors import DomainError, InternalError, Unavailable
+from services.chassis.identity import mask_identifiers_in_text
+from services.chassis.logs import current_request_id
+from services.chassis.parking import parked_depth
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = (1, 2, 5, 10, 30)  # seconds before try 2, 3, 4, 5 ...
+PARKED_WATCH_INTERVAL = 15
+
+
+def public_error(exc: BaseException) -> BaseException:
+    """What a caller may be told about `exc`."""
+    if isinstance(exc, (DomainError, BadRequest)):
+        return exc
+    if isinstance(exc, (DisconnectionError, PoolTimeout)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return Unavailable("the database is unavailable; try again shortly")
+    if isinstance(exc, DBAPIError) and "OperationalError" in type(exc.orig).__name__:
+        return Unavailable("the database is unavailable; try again shortly")
+    return InternalError(f"internal error (request {current_request_id() or '-'})")
+
+
+def finish_transaction(container: Any, worker_ctx: Any, exc_info: Any) -> Any:
+    """Commit (or roll back) every database the worker used; return the final exc_info."""
+    for provider in container.dependencies:
+        if not isinstance(provider, Database):
+            continue
+        unit = provider.units.get(worker_ctx)
+        if unit is None:
+            continue
+        if exc_info is None:
+            try:
+                unit.complete()
+            except Exception:
+                exc_info = sys.exc_info()
+                unit.rollback()
+        else:
+            unit.rollback()
+    return exc_info
+
+
+def _as_exc_info(exc: BaseException, original: Any) -> Any:
+    return (type(exc), exc, original[2])
+
+
+class Rpc(nameko.rpc.Rpc):
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        exc_info = finish_transaction(self.container, worker_ctx, exc_info)
+        if exc_info is not None:
+            error = public_error(exc_info[1])
+            if isinstance(error, InternalError):
+                log.error(
+                    "rpc %s failed",
+                    self.method_name,
+                    exc_info=exc_info,
+                )
+            exc_info = _as_exc_info(error, exc_info)
+            result = None
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+rpc = Rpc.decorator
+
+
+class EventHandler(nameko.events.EventHandler):
+    """A service-pool handler with inbox, bounded retries and parking.
+
+    The handler method receives the whole envelope
+    `{event_id, event_type, occurred_at, version, data}`.
+    """
+
+    def __init__(self, source_service: str, event_type: str, max_attempts: int = MAX_ATTEMPTS, **kwargs: Any):
+        super().__init__(source_service, event_type, reliable_delivery=True, requeue_on_error=False, **kwargs)
+        self.max_attempts = max_attempts
+
+    @property
+    def handler_name(self) -> str:
+        return f"{self.container.service_name}.{self.method_name}"
+
+    def setup(self) -> None:
+        super().setup()
+        name = self.queue.name
+        self.retry_queue = Queue(
+            f"{name}.retry",
+            durable=True,
+            queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
+        )
+        self.parked_queue = Queue(f"{name}.parked", durable=True)
+        self.publisher = Publisher(self.container.config["AMQP_URI"])
+
+    def start(self) -> None:
+        super().start()
+        self._watcher = self.container.spawn_managed_thread(self._watch_parked, identifier="parked_watch")
+
+    def stop(self) -> None:
+        watcher = getattr(self, "_watcher", None)
+        if watcher is not None:
+            watcher.kill()
+        super().stop()
+
+    def _watch_parked(self) -> None:
+        """Keep the parked-messages gauge current, so operators see parked events."""
+        from kombu import Connection
+
+        gauge = metrics.PARKED_MESSAGES.labels(self.container.service_name, self.method_name)
+        while True:
+            try:
+                with Connection(self.container.config["AMQP_URI"], connect_timeout=5) as conn:
+                    gauge.set(parked_depth(conn, self.parked_queue.name))
+            except Exception as exc:  # broker down: the gauge keeps its last value
+                log.debug("parked depth unknown: %s", exc)
+            eventlet.sleep(PARKED_WATCH_INTERVAL)
+
+    def inbox_entry(self, worker_ctx: Any) -> tuple[str, str] | None:
+        event_id = _event_id(worker_ctx.args[0] if worker_ctx.args else None)
+        return (event_id, self.handler_name) if event_id else None
+
+    def _database(self) -> Database | None:
+        for provider in self.container.dependencies:
+            if isinstance(provider, Database):
+                return provider
+        return None
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        if isinstance(body, (str, bytes)):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                pass
+        event_id = _event_id(body)
+        db = self._database()
+        service = self.container.service_name
+        try:
+            if event_id and db is not None and db.already_processed(event_id, self.handler_name):
+                metrics.EVENTS_CONSUMED.labels(service, self.method_name, "duplicate").inc()
+                self.queue_consumer.ack_message(message)
+                return
+        except Exception as exc:  # database down: let the broker hand it out again later
+            log.warning("inbox check failed, requeueing: %s", exc)
+            eventlet.sleep(1)
+            self.queue_consumer.requeue_message(message)
+            return
+        context_data = self.unpack_message_headers(message)
+        handle_result = partial(self.handle_result, message)
+        try:
+            self.container.spawn_worker(
+                self, (body,), {}, context_data=context_data, handle_result=handle_result
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> Any:
+        exc_info = finish_transaction(self.container, worker_ctx, exc_info)
+        service = self.container.service_name
+        if exc_info is None:
+            metrics.EVENTS_CONSUMED.labels(service, self.method_name, "handled").inc()
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        metrics.EVENTS_CONSUMED.labels(service, self.method_name, "failed").inc()
+        try:
+            self._retry_or_park(message, exc_info[1])
+        except Exception as exc:  # broker trouble: leave the message to the broker
+            log.warning("could not schedule a retry, requeueing: %s", exc)
+            self.queue_consumer.requeue_message(message)
+            return result, exc_info
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _retry_or_park(self, message: Any, error: BaseException) -> None:
+        headers = dict(message.headers or {})
+        attempts = int(headers.get("x-attempts", 1))
+        headers["x-attempts"] = attempts + 1
+        headers["x-last-error"] = mask_identifiers_in_text(f"{type(error).__name__}: {error}")[:500]
+        service = self.container.service_name
+        common = dict(
+            headers=headers,
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            serializer=None,
+            exchange="",
+        )
+        if attempts >= self.max_attempts:
+            log.error(
+                "event %s parked after %s tries: %s", self.handler_name, attempts, headers["x-last-error"]
+            )
+            self.publisher.publish(
+                message.body, routing_key=self.parked_queue.name, declare=[self.parked_queue], **common
+            )
+            metrics.EVENTS_PARKED.labels(service, self.method_name).inc()
+            return
+        delay = RETRY_DELAYS[min(attempts - 1, len(RETRY_DELAYS) - 1)]
+        log.warning(
+            "event %s failed (try %s of %s), retrying in %ss: %s",
+            self.handler_name, attempts, self.max_attempts, delay, headers["x-last-error"],
+        )
+        self.publisher.publish(
+            message.body,
+            routing_key=self.retry_queue.name,
+            declare=[self.retry_queue],
+            expiration=delay,
+            **common,
+        )
+        metrics.EVENTS_RETRIED.labels(service, self.method_name).inc()
+
+
+def _event_id(body: Any) -> str | None:
+    if isinstance(body, dict):
+        value = body.get("event_id")
+        return str(value) if value else None
+    return None
+
+
+
+
+event_handler = EventHandler.decorator
