@@ -99,6 +99,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._published = 0
         self._inbox_entry = inbox_entry
+        self.finished = False
 
     @property
     def session(self) -> Session:
@@ -153,8 +154,10 @@ class UnitOfWork:
                 {"event_id": event_id, "handler": handler, "processed_at": utcnow()},
             )
         self.commit()
+        self.finished = True
 
     def rollback(self) -> None:
+        self.finished = True
         if self._session is not None:
             self._session.rollback()
             self._published = 0
@@ -211,6 +214,20 @@ class Database(DependencyProvider):
         inbox_entry = entry(worker_ctx) if entry and self.inbox is not None else None
         unit = self.units[worker_ctx] = UnitOfWork(self, inbox_entry)
         return unit
+
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+        """A fallback for entrypoints that do not finish the transaction themselves (timers)."""
+        unit = self.units.get(worker_ctx)
+        if unit is None or unit.finished:
+            return
+        if exc_info is None:
+            try:
+                unit.complete()
+            except Exception:
+                log.exception("commit after %s failed", worker_ctx.entrypoint.method_name)
+                unit.rollback()
+        else:
+            unit.rollback()
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         unit = self.units.pop(worker_ctx, None)

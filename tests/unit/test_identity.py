@@ -102,7 +102,9 @@ def test_today_defaults_to_the_real_date() -> None:
         validate_resident_id(future)
 
 
-@pytest.mark.parametrize("province", ["00", "10", "16", "20", "24", "30", "38", "47", "55", "60", "66", "72", "84", "99"])
+@pytest.mark.parametrize(
+    "province", ["00", "10", "16", "20", "24", "30", "38", "47", "55", "60", "66", "72", "84", "99"]
+)
 def test_unknown_province_is_rejected(province: str) -> None:
     value = complete_resident_id(province + "078119900101123")
     with pytest.raises(InvalidIdentifier, match="province"):
@@ -111,7 +113,15 @@ def test_unknown_province_is_rejected(province: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "   ", "37078119900101123", "3707811990010112345", "370781900101123", "3707811990010112X4", "X70781199001011234"],
+    [
+        "",
+        "   ",
+        "37078119900101123",
+        "3707811990010112345",
+        "370781900101123",
+        "3707811990010112X4",
+        "X70781199001011234",
+    ],
 )
 def test_malformed_values_are_rejected(value: str) -> None:
     with pytest.raises(InvalidIdentifier):

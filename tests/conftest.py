@@ -1,0 +1,115 @@
+"""Fixtures shared by every tier: a RabbitMQ vhost of the test run's own, and databases.
+
+The whole run uses one vhost (created with rabbitmqctl, removed at the end),
+so parallel runs on one broker and leftovers from earlier runs never meet.
+Integration tests run once on SQLite and once on PostgreSQL (`db_url`).
+"""
+
+from __future__ import annotations
+
+import eventlet
+
+eventlet.monkey_patch()  # before anything imports socket or threading
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+RABBIT_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri() -> Iterator[str]:
+    """A vhost for this test run (the default vhost when rabbitmqctl is not on this host)."""
+    if shutil.which("rabbitmqctl") is None:
+        yield RABBIT_BASE + "/"
+        return
+    vhost = f"union-test-{RUN_ID}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"{RABBIT_BASE}/{vhost}"
+    _rabbitmqctl("delete_vhost", vhost)
+
+
+class PostgresDatabases:
+    """Creates throw-away PostgreSQL databases and drops them at the end of the run."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def _admin(self):  # noqa: ANN202
+        import psycopg2
+
+        conn = psycopg2.connect(POSTGRES_ADMIN_URL)
+        conn.autocommit = True
+        return conn
+
+    def create(self, name: str) -> str:
+        database = f"union_test_{RUN_ID}_{name}_{len(self.created)}".lower()
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{database}"')
+        finally:
+            conn.close()
+        self.created.append(database)
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+    def drop_all(self) -> None:
+        conn = self._admin()
+        with conn.cursor() as cur:
+            for database in self.created:
+                cur.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases()
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url_for(db_backend: str, postgres: PostgresDatabases, tmp_path):  # noqa: ANN201
+    """database_url_for("membership") -> a fresh, migrated database of that component."""
+    from services.chassis import migrate
+
+    def make(component: str) -> str:
+        if db_backend == "sqlite":
+            url = f"sqlite:///{tmp_path / (component + '.db')}"
+        else:
+            url = postgres.create(component)
+        migrate.upgrade(component, url)
+        return url
+
+    return make
+
+
+@pytest.fixture
+def service_config(amqp_uri: str):  # noqa: ANN201
+    """nameko config for one service under test."""
+
+    def make(database_url: str | None = None, **extra: object) -> dict:
+        config = {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10, "RPC_TIMEOUT": 10}
+        if database_url:
+            config["DATABASE_URL"] = database_url
+        config.update(extra)
+        return config
+
+    return make
