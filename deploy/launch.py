@@ -96,6 +96,9 @@ def start(component: str, env: dict[str, str]) -> subprocess.Popen:
         [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "deploy" / "nameko.yaml"),
          SERVICE_CLASSES[component]],
         cwd=ROOT, env=child_env,
+        # Own process group: a terminal's Ctrl-C reaches only this launcher, which
+        # then stops each child once (a second signal makes nameko kill, not stop).
+        start_new_session=True,
     )
 
 

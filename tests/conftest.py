@@ -29,16 +29,31 @@ def _rabbitmqctl(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def amqp_uri() -> Iterator[str]:
-    """A vhost for this test run (the default vhost when rabbitmqctl is not on this host)."""
-    if shutil.which("rabbitmqctl") is None:
-        yield RABBIT_BASE + "/"
-        return
-    vhost = f"union-test-{RUN_ID}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield f"{RABBIT_BASE}/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+def vhost_factory() -> Iterator:
+    """vhost_factory(name) -> an AMQP URI of a vhost of its own, deleted after the run.
+
+    Without rabbitmqctl on this host, every caller gets the default vhost.
+    """
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if shutil.which("rabbitmqctl") is None:
+            return RABBIT_BASE + "/"
+        vhost = f"union-test-{RUN_ID}-{name}"
+        _rabbitmqctl("add_vhost", vhost)
+        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        made.append(vhost)
+        return f"{RABBIT_BASE}/{vhost}"
+
+    yield make
+    for vhost in made:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri(vhost_factory) -> str:
+    """The integration tests' vhost."""
+    return vhost_factory("integration")
 
 
 class PostgresDatabases:
@@ -47,7 +62,7 @@ class PostgresDatabases:
     def __init__(self) -> None:
         self.created: list[str] = []
 
-    def _admin(self):  # noqa: ANN202
+    def _admin(self):
         import psycopg2
 
         conn = psycopg2.connect(POSTGRES_ADMIN_URL)
@@ -86,7 +101,7 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_url_for(db_backend: str, postgres: PostgresDatabases, tmp_path):  # noqa: ANN201
+def database_url_for(db_backend: str, postgres: PostgresDatabases, tmp_path):
     """database_url_for("membership") -> a fresh, migrated database of that component."""
     from services.chassis import migrate
 
@@ -102,7 +117,7 @@ def database_url_for(db_backend: str, postgres: PostgresDatabases, tmp_path):  #
 
 
 @pytest.fixture
-def service_config(amqp_uri: str):  # noqa: ANN201
+def service_config(amqp_uri: str):
     """nameko config for one service under test."""
 
     def make(database_url: str | None = None, **extra: object) -> dict:

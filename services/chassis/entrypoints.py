@@ -214,6 +214,7 @@ class EventHandler(nameko.events.EventHandler):
             exchange="",
         )
         if attempts >= self.max_attempts:
+            headers["x-attempts"] = attempts  # tries made
             log.error(
                 "event %s parked after %s tries: %s", self.handler_name, attempts, headers["x-last-error"]
             )

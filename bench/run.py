@@ -1,0 +1,670 @@
+"""End-to-end benchmark of the platform: seed through the API, time an import, load-test with locust.
+
+    python -m bench.run [--quick] [--database postgresql|sqlite] [--users N]
+
+Starts its own copy of the platform (`python -m deploy.launch`) on port 8600 with
+its own RabbitMQ vhost (union-bench), its own databases (bench_membership,
+bench_welfare, bench_gateway, dropped and created again) and VAR_DIR
+(/tmp/bench-var), and writes what it measured to bench/RESULTS.md. Timings are
+recorded, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import requests
+from faker import Faker
+
+from services.chassis.identity import complete_credit_code, complete_resident_id
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "RESULTS.md"
+
+GATEWAY_PORT = 8600
+BASE_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
+METRICS_PORTS = {"membership": 9601, "welfare": 9602}
+VAR_DIR = Path(os.environ.get("BENCH_VAR_DIR", "/tmp/bench-var"))
+VHOST = "union-bench"
+AMQP_URI = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
+PG_ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+DATABASES = {"membership": "bench_membership", "welfare": "bench_welfare", "gateway": "bench_gateway"}
+
+SEED_REGION = "370781"
+FIRST_BIRTHDAY = date(1960, 1, 1)
+OCCUPATIONS = ("快递员", "外卖骑手", "网约车司机", "货车司机", "焊工", "电工", "护工", "保洁员", "教师", "车工", "")
+ROSTER_HEADER = ("name", "id_number", "phone", "organisation_id", "employment_form", "occupation", "joined_on")
+SEED_FILE_ROWS = 25_000  # ~2 MB of CSV a file, well under the 20 MB upload limit
+
+TARGETS = {
+    "reads": "reads (GET one member, search) at 500 req/s or more with p99 under 50 ms",
+    "import": "a 20,000-row import under 60 s with every member_joined event delivered",
+}
+
+
+def say(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+@dataclass
+class Plan:
+    quick: bool
+    database: str
+    users: int
+    seed_members: int
+    import_rows: int
+    duration_s: int
+
+
+@dataclass
+class ImportFigures:
+    rows: int
+    imported: int = 0
+    failed: int = 0
+    to_done_s: float | None = None
+    to_events_s: float | None = None
+    welfare_active: int | None = None
+    note: str = ""
+
+
+@dataclass
+class LoadFigures:
+    scenario: str
+    endpoint: str
+    requests: int = 0
+    failures: int = 0
+    rps: float = 0.0
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    avg_ms: float | None = None
+    max_ms: float | None = None
+    failure_kinds: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Report:
+    plan: Plan
+    started: datetime
+    seed: ImportFigures | None = None
+    seed_events_s: float | None = None
+    measured: ImportFigures | None = None
+    loads: list[LoadFigures] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    total_s: float | None = None
+
+
+# --------------------------------------------------------------------------- environment
+
+def reset_vhost() -> None:
+    """A clean vhost of our own: no queue or message left over from an earlier run."""
+    rabbitmqctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    if not Path(rabbitmqctl).exists():
+        say(f"rabbitmqctl not found; assuming vhost {VHOST} exists")
+        return
+    subprocess.run([rabbitmqctl, "-q", "delete_vhost", VHOST], capture_output=True, check=False)
+    subprocess.run([rabbitmqctl, "-q", "add_vhost", VHOST], capture_output=True, check=True)
+    subprocess.run([rabbitmqctl, "-q", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
+                   capture_output=True, check=True)
+
+
+def fresh_databases(kind: str) -> dict[str, str]:
+    """Environment variables pointing every component at a brand-new database."""
+    if kind == "sqlite":
+        return {f"{name.upper()}_DATABASE_URL": f"sqlite:///{VAR_DIR / (name + '.db')}" for name in DATABASES}
+    conn = psycopg2.connect(PG_ADMIN_DSN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for dbname in DATABASES.values():
+            cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{dbname}"')
+    conn.close()
+    return {f"{name.upper()}_DATABASE_URL": f"{PG_URL}/{dbname}" for name, dbname in DATABASES.items()}
+
+
+def machine(database: str) -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = "unknown"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+            break
+    db = database
+    if database == "postgresql":
+        try:
+            conn = psycopg2.connect(PG_ADMIN_DSN)
+            with conn.cursor() as cur:
+                cur.execute("SHOW server_version")
+                db = f"PostgreSQL {cur.fetchone()[0]} (127.0.0.1, local)"
+            conn.close()
+        except psycopg2.Error:
+            db = "PostgreSQL"
+    else:
+        import sqlite3
+
+        db = f"SQLite {sqlite3.sqlite_version} (files under {VAR_DIR})"
+    return {
+        "nproc": str(os.cpu_count()),
+        "CPU": cpu,
+        "memory": memory,
+        "Python": platform.python_version(),
+        "OS": f"{platform.system()} {platform.release()}",
+        "database": db,
+        "broker": "RabbitMQ, local (127.0.0.1:5672, vhost union-bench)",
+    }
+
+
+# --------------------------------------------------------------------------- the platform
+
+class Platform:
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.log_path = VAR_DIR / "platform.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log = self.log_path.open("w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "deploy.launch"], cwd=ROOT, env=self.env,
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        say(f"platform launcher started (pid {self.proc.pid}); log: {self.log_path}")
+
+    def wait_ready(self, seconds: float = 180) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the launcher exited with code {self.proc.returncode}; see {self.log_path}")
+            try:
+                if requests.get(f"{BASE_URL}/ready", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+        raise RuntimeError(f"/ready did not answer 200 within {seconds:.0f} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        say(f"stopping the platform (SIGTERM to launcher pid {self.proc.pid})")
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            say("the launcher did not stop within 60 s; killing its process group")
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+# --------------------------------------------------------------------------- the API
+
+class Api:
+    def __init__(self, password: str):
+        self.http = requests.Session()
+        response = self.http.post(f"{BASE_URL}/api/v1/auth/login",
+                                  json={"username": "admin", "password": password}, timeout=30)
+        response.raise_for_status()
+        self.token = response.json()["token"]
+        self.http.headers["Authorization"] = f"Bearer {self.token}"
+
+    def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", 60)
+        response = self.http.request(method, f"{BASE_URL}{path}", **kwargs)
+        if response.status_code != expect:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+
+def create_organisations(api: Api, count: int) -> list[str]:
+    federation = api.call("POST", "/api/v1/organisations", 201, json={
+        "name": "基准测试市总工会", "kind": "federation", "established_on": "1990-01-01"})
+    sizes = ("micro", "small", "medium", "large")
+    ids = []
+    for n in range(1, count + 1):
+        body17 = f"91370781MA{n:07d}"
+        org = api.call("POST", "/api/v1/organisations", 201, json={
+            "name": f"基准测试第{n}基层工会", "kind": "grassroots", "parent_id": federation["id"],
+            "employer": {"name": f"基准测试企业{n}有限公司", "credit_code": complete_credit_code(body17),
+                         "size": sizes[n % len(sizes)]},
+            "established_on": "2000-01-01",
+        })
+        ids.append(org["id"])
+    return ids
+
+
+class Roster:
+    """Valid, unique members: Faker zh_CN names, ID numbers from a counter."""
+
+    def __init__(self, organisations: list[str], seed: int = 20240501):
+        self.organisations = organisations
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(seed)
+        self.random = random.Random(seed)
+        self.serial = 0
+
+    def id_number(self) -> str:
+        n = self.serial
+        self.serial += 1
+        born = FIRST_BIRTHDAY + timedelta(days=n // 1000)
+        return complete_resident_id(f"{SEED_REGION}{born:%Y%m%d}{n % 1000:03d}")
+
+    def csv(self, rows: int) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ROSTER_HEADER)
+        rnd = self.random
+        for _ in range(rows):
+            writer.writerow((
+                self.fake.name(), self.id_number(), f"1{rnd.choice('3456789')}{rnd.randrange(10**9):09d}",
+                rnd.choice(self.organisations), "new_form" if rnd.random() < 0.3 else "standard",
+                rnd.choice(OCCUPATIONS), (date(2001, 1, 1) + timedelta(days=rnd.randrange(8000))).isoformat(),
+            ))
+        return out.getvalue().encode("utf-8")
+
+
+def post_import(api: Api, content: bytes, filename: str) -> str:
+    job = api.call("POST", "/api/v1/members/imports", 202,
+                   files={"file": (filename, content, "text/csv")}, timeout=300)
+    return job["id"]
+
+
+def wait_import(api: Api, job_id: str, timeout: float, interval: float = 0.25) -> dict:
+    deadline = time.monotonic() + timeout
+    job: dict = {}
+    while time.monotonic() < deadline:
+        job = api.call("GET", f"/api/v1/members/imports/{job_id}")
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(interval)
+    raise TimeoutError(f"import {job_id} not done within {timeout:.0f} s (last: {job.get('status')}, "
+                       f"{job.get('processed')}/{job.get('total')})")
+
+
+class Welfare:
+    """welfare.member_copy_counts() over RPC, as another service would ask."""
+
+    def __init__(self) -> None:
+        from nameko.standalone.rpc import ClusterRpcProxy
+
+        self.proxy = ClusterRpcProxy({"AMQP_URI": AMQP_URI, "serializer": "json"}, timeout=30)
+        self.cluster = self.proxy.start()
+
+    def active(self) -> int:
+        return int(self.cluster.welfare.member_copy_counts()["active"])
+
+    def wait_active(self, expected: int, stall_timeout: float, interval: float = 0.25) -> tuple[bool, int]:
+        """Poll until `expected` active copies; give up after `stall_timeout` s without progress."""
+        last, last_change = -1, time.monotonic()
+        while True:
+            active = self.active()
+            if active >= expected:
+                return True, active
+            if active != last:
+                last, last_change = active, time.monotonic()
+            elif time.monotonic() - last_change > stall_timeout:
+                return False, active
+            time.sleep(interval)
+
+    def close(self) -> None:
+        self.proxy.stop()
+
+
+def collect_members(api: Api, limit: int | None = None) -> tuple[list[str], list[str]]:
+    """Every member id (paging the public search) and the names seen."""
+    ids: list[str] = []
+    names: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        page = api.call("GET", "/api/v1/members", params=params)
+        for member in page["items"]:
+            ids.append(member["id"])
+            names.append(member["name"])
+        cursor = page["next_cursor"]
+        if not cursor or (limit and len(ids) >= limit):
+            return ids, names
+
+
+def search_terms(names: list[str], rnd: random.Random) -> list[str]:
+    """Half surnames (as common as in the data), half two-character name prefixes."""
+    surnames = Counter(name[0] for name in names)
+    common = [s for s, _ in surnames.most_common(60)]
+    prefixes = sorted({name[:2] for name in rnd.sample(names, min(len(names), 400)) if len(name) >= 2})
+    return common + rnd.sample(prefixes, min(len(prefixes), len(common)))
+
+
+# --------------------------------------------------------------------------- locust
+
+ENDPOINTS = {
+    "get_member": "GET /api/v1/members/{id}",
+    "search": "GET /api/v1/members?q=<surname or name prefix>",
+    "create": "POST /api/v1/members",
+}
+
+
+def run_locust(scenario: str, plan: Plan, env: dict[str, str]) -> LoadFigures:
+    prefix = VAR_DIR / f"locust_{scenario}"
+    command = [sys.executable, "-m", "locust", "-f", str(BENCH / "locustfile.py"), "--headless",
+               "-u", str(plan.users), "-r", str(plan.users), "-t", f"{plan.duration_s}s",
+               "--host", BASE_URL, "--csv", str(prefix), "--reset-stats", "--only-summary",
+               "--stop-timeout", "5", "--loglevel", "WARNING"]
+    say(f"locust {scenario}: {plan.users} users for {plan.duration_s} s")
+    with (VAR_DIR / f"locust_{scenario}.log").open("w") as log:
+        subprocess.run(command, cwd=ROOT, env={**env, "BENCH_SCENARIO": scenario}, stdout=log,
+                       stderr=subprocess.STDOUT, timeout=plan.duration_s + 120, check=False)
+    figures = LoadFigures(scenario, ENDPOINTS[scenario])
+    stats = Path(f"{prefix}_stats.csv")
+    if not stats.exists():
+        figures.note = f"locust wrote no statistics; see {VAR_DIR / f'locust_{scenario}.log'}"
+        return figures
+    with stats.open(newline="") as fh:
+        rows = [row for row in csv.DictReader(fh) if row["Name"] == "Aggregated"]
+    if not rows:
+        figures.note = "no requests recorded"
+        return figures
+    row = rows[0]
+
+    def number(key: str) -> float | None:
+        value = row.get(key, "")
+        return float(value) if value not in ("", "N/A") else None
+
+    figures.requests = int(row["Request Count"])
+    figures.failures = int(row["Failure Count"])
+    figures.rps = number("Requests/s") or 0.0
+    figures.p50_ms = number("50%")
+    figures.p99_ms = number("99%")
+    figures.avg_ms = number("Average Response Time")
+    figures.max_ms = number("Max Response Time")
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        with failures.open(newline="") as fh:
+            figures.failure_kinds = [f"{r['Occurrences']}× {r['Error'][:160]}" for r in csv.DictReader(fh)][:5]
+    return figures
+
+
+# --------------------------------------------------------------------------- the report
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def write_results(report: Report, facts: dict[str, str]) -> None:
+    plan = report.plan
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python -m bench.run{' --quick' if plan.quick else ''} --database {plan.database}` "
+        f"on {report.started:%Y-%m-%d %H:%M} UTC"
+        f"{f', which took {report.total_s / 60:.1f} min end to end' if report.total_s else ''}. "
+        "Figures are measured, not asserted; "
+        + ("**this was a --quick run (small data, short load runs): the figures are indicative only.**"
+           if plan.quick else "full run."),
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {key} | {value} |" for key, value in facts.items()],
+        "| load generator | locust (FastHttpUser, one process) on the same machine, sharing its cores |",
+        "",
+        "The platform ran as `python -m deploy.launch` with its default settings "
+        "(one process per service and the gateway, nameko `max_workers` 10).",
+        "",
+        "## Targets (from the issue)",
+        "",
+        f"- {TARGETS['reads'][0].upper()}{TARGETS['reads'][1:]}.",
+        f"- {TARGETS['import'][0].upper()}{TARGETS['import'][1:]}.",
+        "",
+        "## Data",
+        "",
+    ]
+    seed = report.seed
+    if seed:
+        lines += [
+            "1 federation and 50 grassroots unions created through the API, then "
+            f"{seed.rows:,} members imported through `POST /api/v1/members/imports` "
+            f"in CSV files of up to {SEED_FILE_ROWS:,} rows (Faker zh_CN names, valid unique ID numbers "
+            f"and mobile numbers): {seed.imported:,} imported, {seed.failed:,} failed, "
+            f"{fmt(seed.to_done_s)} s until the last file was done "
+            f"({fmt(seed.rows / seed.to_done_s if seed.to_done_s else None, 0)} rows/s), "
+            f"welfare's copy complete {fmt(report.seed_events_s)} s after that.",
+            "",
+        ]
+    lines += ["## Import of one roster", ""]
+    m = report.measured
+    if m:
+        rate_done = m.rows / m.to_done_s if m.to_done_s else None
+        rate_events = m.rows / m.to_events_s if m.to_events_s else None
+        lines += [
+            f"One CSV roster of {m.rows:,} new members, posted after the seed data was in and welfare had caught up.",
+            "",
+            "| rows | imported | failed | s until job `done` | s until every `member_joined` applied by welfare "
+            "| rows/s (done) | rows/s (events applied) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {m.rows:,} | {m.imported:,} | {m.failed:,} | {fmt(m.to_done_s)} | {fmt(m.to_events_s)} "
+            f"| {fmt(rate_done, 0)} | {fmt(rate_events, 0)} |",
+            "",
+            "Both times run from the POST (the upload included). Welfare was polled over RPC "
+            "(`welfare.member_copy_counts()`) until `active` equalled every member imported so far.",
+        ]
+        if m.note:
+            lines += ["", f"Note: {m.note}"]
+        lines += [""]
+    else:
+        lines += ["Not measured (the run stopped earlier).", ""]
+    lines += [
+        "## Load",
+        "",
+        f"locust headless, {plan.users} users, no wait between requests, {plan.duration_s} s per scenario "
+        "(statistics reset once every user had started), one bearer token for the admin (`pii`) account.",
+        "",
+    ]
+    for load in report.loads:
+        lines += [
+            f"### {load.scenario}: `{load.endpoint}`",
+            "",
+            "| requests | req/s | p50 ms | p99 ms | mean ms | max ms | failures |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {load.requests:,} | {fmt(load.rps)} | {fmt(load.p50_ms, 0)} | {fmt(load.p99_ms, 0)} "
+            f"| {fmt(load.avg_ms, 0)} | {fmt(load.max_ms, 0)} | {load.failures:,} |",
+            "",
+        ]
+        if load.failure_kinds:
+            lines += ["Failures:", "", *[f"- {kind}" for kind in load.failure_kinds], ""]
+        if load.note:
+            lines += [f"Note: {load.note}", ""]
+    lines += ["## Against the targets", ""]
+    for load in report.loads:
+        if load.scenario in ("get_member", "search"):
+            met = load.rps >= 500 and load.p99_ms is not None and load.p99_ms < 50 and load.failures == 0
+            lines.append(f"- {load.scenario}: {fmt(load.rps)} req/s, p99 {fmt(load.p99_ms, 0)} ms "
+                         f"(target ≥ 500 req/s, p99 < 50 ms): {'met' if met else 'not met'}.")
+    if m:
+        met = (m.to_events_s is not None and m.to_events_s < 60 and m.imported == m.rows)
+        lines.append(f"- import of {m.rows:,} rows: done in {fmt(m.to_done_s)} s, all events applied in "
+                     f"{fmt(m.to_events_s)} s (target: 20,000 rows under 60 s, every event delivered): "
+                     f"{'met' if met else 'not met'}"
+                     f"{' (quick run: fewer rows than the target)' if m.rows != 20_000 else ''}.")
+    if report.notes:
+        lines += ["", "## Notes", "", *[f"- {note}" for note in report.notes]]
+    lines += [
+        "",
+        "## How to run",
+        "",
+        "```sh",
+        ". .venv/bin/activate",
+        "python -m bench.run --quick             # ~5,000 members, 10 s per load scenario (a few minutes)",
+        "python -m bench.run                     # 150,000 members, 30 s per scenario (15-20 minutes)",
+        "python -m bench.run --database sqlite   # the embedded default instead of PostgreSQL",
+        "python -m bench.run --users 50          # more locust users",
+        "```",
+        "",
+        "Needs RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` as root, to recreate the `union-bench` vhost) and, "
+        "for the default, PostgreSQL on 127.0.0.1:5432 as user `postgres` (it drops and recreates "
+        "`bench_membership`, `bench_welfare` and `bench_gateway`). The platform listens on port 8600 "
+        "(metrics 9601/9602); logs, locust CSVs and the seeded ids are left in `/tmp/bench-var`. "
+        "`bench/locustfile.py` can also be run on its own (see its docstring).",
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the run
+
+def seed_members(api: Api, roster: Roster, total: int, report: Report) -> None:
+    figures = report.seed = ImportFigures(rows=total)
+    started = time.monotonic()
+    remaining, part = total, 0
+    while remaining:
+        rows = min(SEED_FILE_ROWS, remaining)
+        part += 1
+        content = roster.csv(rows)
+        t0 = time.monotonic()
+        job = wait_import(api, post_import(api, content, f"seed-{part}.csv"), timeout=1800)
+        figures.imported += job["imported"]
+        figures.failed += job["failed"]
+        say(f"seed file {part}: {rows:,} rows, {len(content) / 1e6:.1f} MB, {job['status']} in "
+            f"{time.monotonic() - t0:.1f} s ({job['imported']:,} imported, {job['failed']:,} failed)")
+        if job["status"] != "done":
+            raise RuntimeError(f"seed import {job['id']} ended {job['status']}: {job.get('message')}")
+        if job["failed"]:
+            say(f"  first errors: {job['errors'][:3]}")
+        remaining -= rows
+    figures.to_done_s = time.monotonic() - started
+
+
+def measure_import(api: Api, roster: Roster, welfare: Welfare, rows: int, before: int) -> ImportFigures:
+    figures = ImportFigures(rows=rows)
+    content = roster.csv(rows)
+    say(f"measured import: {rows:,} rows ({len(content) / 1e6:.1f} MB)")
+    t0 = time.monotonic()
+    job_id = post_import(api, content, "measured.csv")
+    say(f"  accepted after {time.monotonic() - t0:.2f} s (import {job_id})")
+    job = wait_import(api, job_id, timeout=3600, interval=0.1)
+    figures.to_done_s = time.monotonic() - t0
+    figures.imported, figures.failed = job["imported"], job["failed"]
+    say(f"  {job['status']} after {figures.to_done_s:.1f} s: {job['imported']:,} imported, {job['failed']:,} failed")
+    expected = before + job["imported"]
+    complete, active = welfare.wait_active(expected, stall_timeout=120, interval=0.1)
+    figures.welfare_active = active
+    if complete:
+        figures.to_events_s = time.monotonic() - t0
+        say(f"  every member_joined applied by welfare after {figures.to_events_s:.1f} s")
+    else:
+        figures.note = (f"welfare stopped making progress at {active:,} of {expected:,} active member copies "
+                        "(no change for 120 s); the events-applied time is missing")
+        say(f"  {figures.note}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 members, a 1,000-row import, 10 s load runs")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--users", type=int, default=30, help="locust users per scenario (default 30)")
+    args = parser.parse_args(argv)
+    plan = Plan(quick=args.quick, database=args.database, users=args.users,
+                seed_members=5_000 if args.quick else 150_000, import_rows=1_000 if args.quick else 20_000,
+                duration_s=10 if args.quick else 30)
+    report = Report(plan=plan, started=datetime.now(UTC))
+    started = time.monotonic()
+
+    if VAR_DIR.exists():
+        shutil.rmtree(VAR_DIR)
+    VAR_DIR.mkdir(parents=True)
+    say(f"resetting RabbitMQ vhost {VHOST} and the {args.database} databases")
+    reset_vhost()
+    password = secrets.token_urlsafe(16)
+    env = {
+        **os.environ,
+        "AMQP_URI": AMQP_URI, "GATEWAY_PORT": str(GATEWAY_PORT), "ADMIN_PASSWORD": password,
+        "VAR_DIR": str(VAR_DIR), "MEMBERSHIP_METRICS_PORT": str(METRICS_PORTS["membership"]),
+        "WELFARE_METRICS_PORT": str(METRICS_PORTS["welfare"]),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **fresh_databases(args.database),
+    }
+    facts = machine(args.database)
+    platform_ = Platform(env)
+    welfare: Welfare | None = None
+    try:
+        platform_.start()
+        platform_.wait_ready()
+        say(f"platform ready after {time.monotonic() - started:.1f} s")
+        api = Api(password)
+        organisations = create_organisations(api, 50)
+        say(f"created 1 federation and {len(organisations)} grassroots unions")
+        roster = Roster(organisations)
+        seed_members(api, roster, plan.seed_members, report)
+        welfare = Welfare()
+        t0 = time.monotonic()
+        complete, active = welfare.wait_active(report.seed.imported, stall_timeout=180, interval=0.5)
+        report.seed_events_s = time.monotonic() - t0
+        say(f"welfare holds {active:,} active copies{'' if complete else ' (stalled)'} "
+            f"{report.seed_events_s:.1f} s after the seed imports were done")
+        if not complete:
+            report.notes.append(f"welfare stalled at {active:,} of {report.seed.imported:,} seeded members")
+        report.measured = measure_import(api, roster, welfare, plan.import_rows, before=active)
+
+        ids, names = collect_members(api)
+        say(f"collected {len(ids):,} member ids through GET /api/v1/members")
+        (VAR_DIR / "ids.txt").write_text("\n".join(ids) + "\n")
+        (VAR_DIR / "terms.txt").write_text("\n".join(search_terms(names, random.Random(7))) + "\n", encoding="utf-8")
+        (VAR_DIR / "orgs.txt").write_text("\n".join(organisations) + "\n")
+        locust_env = {**env, "BENCH_TOKEN": api.token, "BENCH_IDS": str(VAR_DIR / "ids.txt"),
+                      "BENCH_TERMS": str(VAR_DIR / "terms.txt"), "BENCH_ORGS": str(VAR_DIR / "orgs.txt")}
+        for scenario in ("get_member", "search", "create"):
+            load = run_locust(scenario, plan, locust_env)
+            report.loads.append(load)
+            say(f"  {load.requests:,} requests, {load.rps:.1f} req/s, p50 {fmt(load.p50_ms, 0)} ms, "
+                f"p99 {fmt(load.p99_ms, 0)} ms, {load.failures:,} failures")
+        for name, port in METRICS_PORTS.items():
+            try:
+                text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+                (VAR_DIR / f"metrics-{name}.txt").write_text(text)
+            except requests.RequestException:
+                pass
+        try:
+            (VAR_DIR / "metrics-gateway.txt").write_text(requests.get(f"{BASE_URL}/metrics", timeout=10).text)
+        except requests.RequestException:
+            pass
+    except Exception as exc:
+        report.notes.append(f"the run stopped early: {type(exc).__name__}: {exc}")
+        say(f"error: {type(exc).__name__}: {exc}")
+        raise
+    finally:
+        if welfare is not None:
+            try:
+                welfare.close()
+            except Exception:
+                pass
+        platform_.stop()
+        report.total_s = time.monotonic() - started
+        write_results(report, facts)
+        say(f"wrote {RESULTS.relative_to(ROOT)} ({report.total_s / 60:.1f} min in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
