@@ -10,7 +10,7 @@ from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from services.chassis.errors import DomainError
+from services.chassis.errors import DomainError, InternalError
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,12 @@ def problem_body(status: int, title: str, detail: str, errors: dict | None = Non
 
 
 def problem_response(exc: BaseException, request_id: str | None = None) -> Response:
+    from services.chassis.entrypoints import public_error
+
+    if not isinstance(exc, (DomainError, HTTPException, RemoteError)):
+        public = public_error(exc)
+        if not isinstance(public, InternalError):  # e.g. the gateway's own database is down
+            exc = public
     if isinstance(exc, DomainError):
         body = problem_body(exc.status, exc.title, exc.detail, exc.errors, request_id)
     elif isinstance(exc, HTTPException):

@@ -106,10 +106,7 @@ def database_url_for(db_backend: str, postgres: PostgresDatabases, tmp_path):
     from services.chassis import migrate
 
     def make(component: str) -> str:
-        if db_backend == "sqlite":
-            url = f"sqlite:///{tmp_path / (component + '.db')}"
-        else:
-            url = postgres.create(component)
+        url = f"sqlite:///{tmp_path / (component + '.db')}" if db_backend == "sqlite" else postgres.create(component)
         migrate.upgrade(component, url)
         return url
 

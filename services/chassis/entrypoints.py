@@ -24,7 +24,7 @@ import nameko.rpc
 from kombu import Queue
 from nameko.amqp.publish import Publisher
 from nameko.exceptions import BadRequest, ContainerBeingKilled
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from services.chassis import metrics
@@ -45,11 +45,9 @@ def public_error(exc: BaseException) -> BaseException:
     """What a caller may be told about `exc`."""
     if isinstance(exc, (DomainError, BadRequest)):
         return exc
-    if isinstance(exc, (DisconnectionError, PoolTimeout)) or (
+    if isinstance(exc, (DisconnectionError, PoolTimeout, OperationalError, InterfaceError)) or (
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     ):
-        return Unavailable("the database is unavailable; try again shortly")
-    if isinstance(exc, DBAPIError) and "OperationalError" in type(exc.orig).__name__:
         return Unavailable("the database is unavailable; try again shortly")
     return InternalError(f"internal error (request {current_request_id() or '-'})")
 

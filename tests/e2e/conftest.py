@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -71,7 +72,7 @@ def platform(request, vhost_factory, postgres, tmp_path_factory):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"the platform exited while starting:\n{open(log_path).read()[-5000:]}")
+            pytest.fail(f"the platform exited while starting:\n{Path(log_path).read_text()[-5000:]}")
         try:
             if requests.get(f"{url}/ready", timeout=5).status_code == 200:
                 break
@@ -80,7 +81,7 @@ def platform(request, vhost_factory, postgres, tmp_path_factory):
         time.sleep(0.5)
     else:
         process.send_signal(signal.SIGTERM)
-        pytest.fail(f"the platform did not become ready:\n{open(log_path).read()[-5000:]}")
+        pytest.fail(f"the platform did not become ready:\n{Path(log_path).read_text()[-5000:]}")
     running = Platform(url, amqp_uri, metrics, process, log_path)
     yield running
     process.send_signal(signal.SIGINT)  # as Ctrl-C
