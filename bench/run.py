@@ -17,12 +17,14 @@ import io
 import os
 import platform
 import random
+import re
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -70,6 +72,7 @@ class Plan:
     quick: bool
     database: str
     users: int
+    max_workers: int | None
     seed_members: int
     import_rows: int
     duration_s: int
@@ -98,6 +101,7 @@ class LoadFigures:
     avg_ms: float | None = None
     max_ms: float | None = None
     failure_kinds: list[str] = field(default_factory=list)
+    server_ms: dict[str, float | None] = field(default_factory=dict)
     note: str = ""
 
 
@@ -141,6 +145,19 @@ def fresh_databases(kind: str) -> dict[str, str]:
     return {f"{name.upper()}_DATABASE_URL": f"{PG_URL}/{dbname}" for name, dbname in DATABASES.items()}
 
 
+def other_nameko_processes() -> int:
+    """How many `nameko run` processes are up before ours start (another copy of the platform, tests)."""
+    count = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"nameko" in args and b"run" in args:
+            count += 1
+    return count
+
+
 def machine(database: str) -> dict[str, str]:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -166,7 +183,11 @@ def machine(database: str) -> dict[str, str]:
         import sqlite3
 
         db = f"SQLite {sqlite3.sqlite_version} (files under {VAR_DIR})"
+    others = other_nameko_processes()
     return {
+        "load average at start (1, 5, 15 min)": ", ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        "other nameko processes at start": f"{others} (not this benchmark's; they share the cores)" if others
+        else "none",
         "nproc": str(os.cpu_count()),
         "CPU": cpu,
         "memory": memory,
@@ -306,6 +327,7 @@ class Welfare:
     """welfare.member_copy_counts() over RPC, as another service would ask."""
 
     def __init__(self) -> None:
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # eventlet's, on import
         from nameko.standalone.rpc import ClusterRpcProxy
 
         self.proxy = ClusterRpcProxy({"AMQP_URI": AMQP_URI, "serializer": "json"}, timeout=30)
@@ -353,6 +375,57 @@ def search_terms(names: list[str], rnd: random.Random) -> list[str]:
     common = [s for s, _ in surnames.most_common(60)]
     prefixes = sorted({name[:2] for name in rnd.sample(names, min(len(names), 400)) if len(name) >= 2})
     return common + rnd.sample(prefixes, min(len(prefixes), len(common)))
+
+
+# --------------------------------------------------------------------------- metrics
+
+METRIC_LINE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$')
+
+
+def scrape() -> dict[tuple[str, str], float]:
+    """Every sample of the gateway's and the services' /metrics, keyed by (name, labels)."""
+    samples: dict[tuple[str, str], float] = {}
+    urls = [f"{BASE_URL}/metrics", *[f"http://127.0.0.1:{port}/metrics" for port in METRICS_PORTS.values()]]
+    for url in urls:
+        try:
+            text = requests.get(url, timeout=10).text
+        except requests.RequestException:
+            continue
+        for line in text.splitlines():
+            match = METRIC_LINE.match(line)
+            if match and not line.startswith("#"):
+                try:
+                    samples[(match["name"], match["labels"] or "")] = float(match["value"])
+                except ValueError:
+                    pass
+    return samples
+
+
+def mean_delta(before: dict, after: dict, name: str, must_contain: str) -> tuple[float | None, int]:
+    """Mean of a summary/histogram over the interval: (delta sum / delta count) for matching labels."""
+    total = count = 0.0
+    for (metric, labels), value in after.items():
+        if metric == f"{name}_count" and must_contain in labels:
+            count += value - before.get((metric, labels), 0.0)
+            total += after.get((f"{name}_sum", labels), 0.0) - before.get((f"{name}_sum", labels), 0.0)
+    return (total / count * 1000 if count else None), int(count)
+
+
+# Where the time of one request goes: (label, metric, label filter) per scenario.
+BREAKDOWN = {
+    "get_member": ("get_member", "get_member"),
+    "search": ("search_members", "search_members"),
+    "create": ("register_member", "register_member"),
+}
+
+
+def breakdown(scenario: str, before: dict, after: dict) -> dict[str, float | None]:
+    route, method = BREAKDOWN[scenario]
+    http, _ = mean_delta(before, after, "union_http_request_latency_seconds", f'route="{route}"')
+    rpc, _ = mean_delta(before, after, "union_rpc_call_latency_seconds", f'method="{method}"')
+    handler, _ = mean_delta(before, after, "union_entrypoint_latency_seconds",
+                            f'entrypoint="{method}",kind="rpc",service="membership"')
+    return {"gateway": http, "rpc": rpc, "membership": handler}
 
 
 # --------------------------------------------------------------------------- locust
@@ -415,7 +488,9 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python -m bench.run{' --quick' if plan.quick else ''} --database {plan.database}` "
+        f"Written by `python -m bench.run{' --quick' if plan.quick else ''} --database {plan.database}"
+        f"{f' --users {plan.users}' if plan.users != 30 else ''}"
+        f"{f' --max-workers {plan.max_workers}' if plan.max_workers else ''}` "
         f"on {report.started:%Y-%m-%d %H:%M} UTC"
         f"{f', which took {report.total_s / 60:.1f} min end to end' if report.total_s else ''}. "
         "Figures are measured, not asserted; "
@@ -429,8 +504,9 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
         *[f"| {key} | {value} |" for key, value in facts.items()],
         "| load generator | locust (FastHttpUser, one process) on the same machine, sharing its cores |",
         "",
-        "The platform ran as `python -m deploy.launch` with its default settings "
-        "(one process per service and the gateway, nameko `max_workers` 10).",
+        "The platform ran as `python -m deploy.launch`: one process per service and one for the gateway, "
+        + (f"`MAX_WORKERS={plan.max_workers}` (set by `--max-workers`)." if plan.max_workers
+           else "with its default settings (nameko `max_workers` 10 per process)."),
         "",
         "## Targets (from the issue)",
         "",
@@ -491,6 +567,16 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
             f"| {fmt(load.avg_ms, 0)} | {fmt(load.max_ms, 0)} | {load.failures:,} |",
             "",
         ]
+        ms = load.server_ms
+        if ms.get("gateway") is not None:
+            lines += [
+                "Mean time per request on the server side, from the platform's own metrics over the same run "
+                "(including the ramp-up): "
+                f"gateway HTTP handler {fmt(ms['gateway'], 1)} ms, of which the RPC call to membership "
+                f"{fmt(ms['rpc'], 1)} ms, of which membership's `{BREAKDOWN[load.scenario][1]}` "
+                f"{fmt(ms['membership'], 1)} ms.",
+                "",
+            ]
         if load.failure_kinds:
             lines += ["Failures:", "", *[f"- {kind}" for kind in load.failure_kinds], ""]
         if load.note:
@@ -503,10 +589,10 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
                          f"(target ≥ 500 req/s, p99 < 50 ms): {'met' if met else 'not met'}.")
     if m:
         met = (m.to_events_s is not None and m.to_events_s < 60 and m.imported == m.rows)
+        verdict = ("not comparable (a quick run imports fewer rows than the target)" if m.rows != 20_000
+                   else "met" if met else "not met")
         lines.append(f"- import of {m.rows:,} rows: done in {fmt(m.to_done_s)} s, all events applied in "
-                     f"{fmt(m.to_events_s)} s (target: 20,000 rows under 60 s, every event delivered): "
-                     f"{'met' if met else 'not met'}"
-                     f"{' (quick run: fewer rows than the target)' if m.rows != 20_000 else ''}.")
+                     f"{fmt(m.to_events_s)} s (target: 20,000 rows under 60 s, every event delivered): {verdict}.")
     if report.notes:
         lines += ["", "## Notes", "", *[f"- {note}" for note in report.notes]]
     lines += [
@@ -519,6 +605,7 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
         "python -m bench.run                     # 150,000 members, 30 s per scenario (15-20 minutes)",
         "python -m bench.run --database sqlite   # the embedded default instead of PostgreSQL",
         "python -m bench.run --users 50          # more locust users",
+        "python -m bench.run --max-workers 30    # MAX_WORKERS for every nameko process (default 10)",
         "```",
         "",
         "Needs RabbitMQ on 127.0.0.1:5672 (`rabbitmqctl` as root, to recreate the `union-bench` vhost) and, "
@@ -584,8 +671,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="5,000 members, a 1,000-row import, 10 s load runs")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--users", type=int, default=30, help="locust users per scenario (default 30)")
+    parser.add_argument("--max-workers", type=int, default=None,
+                        help="MAX_WORKERS for every nameko process (default: the platform's own, 10)")
     args = parser.parse_args(argv)
-    plan = Plan(quick=args.quick, database=args.database, users=args.users,
+    plan = Plan(quick=args.quick, database=args.database, users=args.users, max_workers=args.max_workers,
                 seed_members=5_000 if args.quick else 150_000, import_rows=1_000 if args.quick else 20_000,
                 duration_s=10 if args.quick else 30)
     report = Report(plan=plan, started=datetime.now(UTC))
@@ -605,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         **fresh_databases(args.database),
     }
+    if args.max_workers:
+        env["MAX_WORKERS"] = str(args.max_workers)
     facts = machine(args.database)
     platform_ = Platform(env)
     welfare: Welfare | None = None
@@ -635,7 +726,9 @@ def main(argv: list[str] | None = None) -> int:
         locust_env = {**env, "BENCH_TOKEN": api.token, "BENCH_IDS": str(VAR_DIR / "ids.txt"),
                       "BENCH_TERMS": str(VAR_DIR / "terms.txt"), "BENCH_ORGS": str(VAR_DIR / "orgs.txt")}
         for scenario in ("get_member", "search", "create"):
+            before = scrape()
             load = run_locust(scenario, plan, locust_env)
+            load.server_ms = breakdown(scenario, before, scrape())
             report.loads.append(load)
             say(f"  {load.requests:,} requests, {load.rps:.1f} req/s, p50 {fmt(load.p50_ms, 0)} ms, "
                 f"p99 {fmt(load.p99_ms, 0)} ms, {load.failures:,} failures")

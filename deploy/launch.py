@@ -9,8 +9,12 @@ every process it started, gracefully.
 
 from __future__ import annotations
 
+import warnings
+
+# eventlet announces its deprecation on import; nameko 2.14 needs it (see CONVENTIONS.md).
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -22,7 +26,7 @@ from pathlib import Path
 from kombu import Connection
 
 from services.chassis import migrate
-from services.chassis.config import ROOT, SERVICES, amqp_uri, var_dir
+from services.chassis.config import ROOT, SERVICES, amqp_uri, secret_setting
 
 METRICS_PORTS = {"membership": 9101, "welfare": 9102, "training": 9103, "rights": 9104, "gateway": 8000}
 SERVICE_CLASSES = {
@@ -47,13 +51,29 @@ def broker_reachable(uri: str) -> bool:
         return False
 
 
+def apt_install(package: str) -> bool:
+    """Install a Debian package when we are root on a Debian-like machine; False if we cannot."""
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return False
+    say(f"installing {package} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
+    return subprocess.run(["apt-get", "install", "-y", "-q", package], check=False, env=env).returncode == 0
+
+
+def _rabbitmq_server() -> str | None:
+    return shutil.which("rabbitmq-server") or (
+        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None
+    )
+
+
 def ensure_rabbitmq(uri: str) -> None:
     if broker_reachable(uri):
         return
-    server = shutil.which("rabbitmq-server") or (
-        "/usr/sbin/rabbitmq-server" if Path("/usr/sbin/rabbitmq-server").exists() else None
-    )
     local = any(host in uri for host in ("127.0.0.1", "localhost"))
+    server = _rabbitmq_server()
+    if server is None and local and apt_install("rabbitmq-server"):
+        server = _rabbitmq_server()
     if server is None or not local:
         sys.exit(
             f"RabbitMQ is not reachable at {uri.split('@')[-1]}.\n"
@@ -74,17 +94,6 @@ def components() -> list[str]:
     """Every service that has a service module, then the gateway."""
     found = [name for name in SERVICES if (ROOT / "services" / name / "service.py").exists()]
     return [*found, "gateway"]
-
-
-def admin_password() -> str:
-    password = os.environ.get("ADMIN_PASSWORD")
-    if password:
-        return password
-    path = var_dir() / "admin-password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(12))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def start(component: str, env: dict[str, str]) -> subprocess.Popen:
@@ -136,13 +145,13 @@ def main() -> int:
     port = os.environ.get("GATEWAY_PORT", "8000")
     host = os.environ.get("GATEWAY_HOST", "127.0.0.1")
     env = {**os.environ, "AMQP_URI": uri, "WEB_SERVER_ADDRESS": f"{host}:{port}", "PYTHONUNBUFFERED": "1",
-           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+           "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::Warning:nameko.extensions"}
     ensure_rabbitmq(uri)
     names = components()
     for name in names:
         migrate.upgrade(name)
     say(f"databases migrated: {', '.join(names)}")
-    password = admin_password()
+    password = secret_setting("ADMIN_PASSWORD", "admin-password", 12)
     env["ADMIN_PASSWORD"] = password
     subprocess.run([sys.executable, "-m", "gateway.accounts", "ensure-admin"], cwd=ROOT, env=env, check=True)
 

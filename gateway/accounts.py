@@ -9,7 +9,6 @@ user id and the user's token version; bumping the version revokes them.
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.config import var_dir
+from services.chassis.config import secret_setting
 
 ROLES = (
     "admin", "membership_clerk", "welfare_officer", "training_officer",
@@ -56,15 +55,7 @@ class Principal:
 
 
 def token_secret() -> str:
-    """GATEWAY_SECRET, else a secret generated once into var/ (one host only)."""
-    secret = os.environ.get("GATEWAY_SECRET")
-    if secret:
-        return secret
-    path = var_dir() / "gateway-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_setting("GATEWAY_SECRET", "gateway-secret", 48)
 
 
 def hash_password(password: str) -> str:

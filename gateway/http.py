@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import accounts
 from gateway.problems import BadRequest, PayloadTooLarge, Unauthorized, problem_response
-from services.chassis.errors import Forbidden
+from services.chassis.errors import DomainError, Forbidden
 
 MAX_JSON_BYTES = 1 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -65,6 +65,7 @@ class Api(HttpRequestHandler):
     def __init__(self, method: str, url: str, roles: tuple[str, ...] | None = ANY_STAFF,
                  doc: Doc | None = None, upload: bool = False, **kwargs: Any):
         """`roles=None`: a public route; `()`: any signed-in caller; else one of these roles."""
+        kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
         self.roles = roles
         self.doc = doc or Doc()

@@ -7,17 +7,21 @@ Integration tests run once on SQLite and once on PostgreSQL (`db_url`).
 
 from __future__ import annotations
 
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
 import eventlet
 
 eventlet.monkey_patch()  # before anything imports socket or threading
 
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
+import pytest
 
 RABBIT_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -30,6 +30,7 @@ class EventTap:
         for event_type in event_types:
             self.bound.bind_to(exchange=exchange.name, routing_key=event_type)
         self.seen: list[dict[str, Any]] = []
+        self.headers: list[dict[str, Any]] = []
 
     def drain(self) -> list[dict[str, Any]]:
         while True:
@@ -37,6 +38,7 @@ class EventTap:
             if message is None:
                 return self.seen
             body = message.body
+            self.headers.append(dict(message.headers or {}))
             self.seen.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
 
     def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 15) -> list[dict]:

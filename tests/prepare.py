@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from deploy.launch import ensure_rabbitmq
+from deploy.launch import apt_install, ensure_rabbitmq
 from services.chassis.config import DEFAULT_AMQP_URI
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -29,6 +29,8 @@ def ensure_postgres() -> None:
     if postgres_reachable():
         return
     versions = sorted(os.path.basename(p) for p in glob.glob("/etc/postgresql/*"))
+    if not versions and apt_install("postgresql"):
+        versions = sorted(os.path.basename(p) for p in glob.glob("/etc/postgresql/*"))
     if not versions or shutil.which("pg_ctlcluster") is None:
         sys.exit(
             f"PostgreSQL is not reachable at {POSTGRES_URL.split('@')[-1]} and is not installed here.\n"
@@ -40,7 +42,11 @@ def ensure_postgres() -> None:
         if postgres_reachable():
             return
         time.sleep(1)
-    sys.exit("PostgreSQL did not come up within 30 s")
+    sys.exit(
+        f"PostgreSQL did not answer at {POSTGRES_URL.split('@')[-1]} within 30 s. The tests connect as "
+        "postgres over TCP without a password: allow it in pg_hba.conf (trust for 127.0.0.1) "
+        "or set TEST_POSTGRES_URL."
+    )
 
 
 if __name__ == "__main__":

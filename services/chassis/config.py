@@ -7,6 +7,7 @@ Everything comes from the environment so that the same code runs under
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,3 +32,18 @@ def database_url(service: str) -> str:
     if url:
         return url
     return f"sqlite:///{var_dir() / (service + '.db')}"
+
+
+def secret_setting(name: str, file_name: str, nbytes: int = 32) -> str:
+    """The environment variable `name`, else a secret generated once into var/`file_name`.
+
+    A generated secret suits one host; several hosts must share it through the environment.
+    """
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = var_dir() / file_name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -76,6 +76,10 @@ def _as_exc_info(exc: BaseException, original: Any) -> Any:
 
 
 class Rpc(nameko.rpc.Rpc):
+    def __init__(self, expected_exceptions: Any = DomainError, **kwargs: Any):
+        # A domain error is an answer, not a fault: nameko logs it as a warning.
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         exc_info = finish_transaction(self.container, worker_ctx, exc_info)
         if exc_info is not None:

@@ -131,6 +131,16 @@ def test_event_leaves_only_if_the_transaction_commits(probe, amqp_uri):
     tap.close()
 
 
+def test_the_request_id_travels_from_rpc_into_the_event(probe, amqp_uri):
+    _, _, config, _ = probe
+    tap = EventTap(amqp_uri, "chassis_probe", ["tallied"])
+    with ServiceRpcProxy("chassis_probe", config, context_data={"request_id": "trace-123"}) as traced:
+        traced.record("traced")
+    tap.wait_for(lambda es: len(es) >= 1)
+    assert tap.headers[0]["nameko.request_id"] == "trace-123"
+    tap.close()
+
+
 def test_domain_errors_cross_rpc_as_themselves(probe):
     proxy, *_ = probe
     with pytest.raises(InvalidInput) as raised:
