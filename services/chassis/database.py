@@ -190,7 +190,7 @@ class Database(DependencyProvider):
         self.outbox = self.metadata.tables.get("outbox")
         self.inbox = self.metadata.tables.get("inbox")
         if self.outbox is not None:
-            self.relay = OutboxRelay(self.container.service_name, self.engine, self.outbox, config)
+            self.relay = OutboxRelay(self.container.service_name, self.engine, self.outbox, config, self.inbox)
 
     def start(self) -> None:
         if self.relay is not None:

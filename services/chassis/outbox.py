@@ -31,11 +31,15 @@ log = logging.getLogger(__name__)
 BATCH = 500
 IDLE_INTERVAL = 2.0
 KEEP_PUBLISHED = timedelta(days=3)
+# Redeliveries come within minutes or hours; a month of inbox rows is ample.
+KEEP_INBOX = timedelta(days=30)
 
 
 class OutboxRelay:
-    def __init__(self, service_name: str, engine: Engine, outbox: Table, config: dict[str, Any]):
+    def __init__(self, service_name: str, engine: Engine, outbox: Table, config: dict[str, Any],
+                 inbox: Table | None = None):
         self.service_name = service_name
+        self.inbox = inbox
         self.engine = engine
         self.outbox = outbox
         self.amqp_uri = config["AMQP_URI"]
@@ -132,7 +136,7 @@ class OutboxRelay:
             self._connection = None
 
     def _housekeeping(self) -> None:
-        """Refresh the backlog gauges and prune old published rows, now and then."""
+        """Refresh the backlog gauges and prune old outbox and inbox rows, now and then."""
         now = time.monotonic()
         if now - self._last_gauges >= 10:
             self._last_gauges = now
@@ -153,8 +157,6 @@ class OutboxRelay:
         if now - self._last_prune >= 600:
             self._last_prune = now
             with self.engine.begin() as conn:
-                conn.execute(
-                    delete(self.outbox).where(
-                        self.outbox.c.published_at < utcnow() - KEEP_PUBLISHED
-                    )
-                )
+                conn.execute(delete(self.outbox).where(self.outbox.c.published_at < utcnow() - KEEP_PUBLISHED))
+                if self.inbox is not None:
+                    conn.execute(delete(self.inbox).where(self.inbox.c.processed_at < utcnow() - KEEP_INBOX))

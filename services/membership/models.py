@@ -136,5 +136,8 @@ class RosterImport(Base):
     message: Mapped[str | None] = mapped_column(Text)
     scope_organisation_id: Mapped[int | None] = mapped_column(Integer)
     requested_by: Mapped[str | None] = mapped_column(String(100))
+    # Whoever runs the job holds it until then and renews it after each chunk,
+    # so a redelivered request cannot run the same rows twice at once.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

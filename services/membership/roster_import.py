@@ -13,14 +13,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import eventlet
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.chassis.database import UnitOfWork
-from services.chassis.errors import InvalidInput, NotFound
+from services.chassis.errors import Conflict, InvalidInput, NotFound
 from services.chassis.events import utcnow
 from services.chassis.schemas import load
 from services.membership import events, schemas
@@ -32,6 +33,7 @@ from services.membership.operations import scope_path, today
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CHUNK = 500
 MAX_REPORTED_ERRORS = 20_000
+LEASE = timedelta(seconds=30)
 
 job_out = schemas.RosterImportSchema()
 
@@ -73,14 +75,30 @@ def get_import(db: UnitOfWork, import_id: int, within: int | None = None) -> dic
     return job_out.dump(job)
 
 
+def claim(db: UnitOfWork, import_id: int) -> bool:
+    """Take the job's lease; False when another worker holds it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(RosterImport)
+        .where(RosterImport.id == import_id, RosterImport.status.in_(("queued", "running")),
+               or_(RosterImport.lease_until.is_(None), RosterImport.lease_until < now))
+        .values(status="running", lease_until=now + LEASE)
+    ).rowcount
+    db.commit()
+    return claimed == 1
+
+
 def run_import(db: UnitOfWork, import_id: int) -> None:
     """Import every row not yet processed, committing chunk by chunk."""
     session = db.session
     job = session.get(RosterImport, import_id)
     if job is None or job.status in ("done", "failed"):
         return
-    job.status = "running"
-    db.commit()
+    if not claim(db, import_id):
+        # Another worker runs it now; fail so the request comes back after the
+        # retry delay and finishes the job should that worker have died.
+        raise Conflict(f"import {import_id} is being run by another worker")
+    session.refresh(job)
     prefix = scope_path(session, job.scope_organisation_id) if job.scope_organisation_id else None
     stmt = select(Organisation.id, Organisation.path, Organisation.established_on)
     if prefix:
@@ -101,6 +119,7 @@ def run_import(db: UnitOfWork, import_id: int) -> None:
         _import_chunk(db, job, chunk, organisations, seen)
     job.status = "done"
     job.finished_at = utcnow()
+    job.lease_until = None
 
 
 def _import_chunk(db: UnitOfWork, job: RosterImport, chunk: list[RosterRow],
@@ -135,6 +154,7 @@ def _import_chunk(db: UnitOfWork, job: RosterImport, chunk: list[RosterRow],
             except IntegrityError:
                 errors.append(_error(row, "id_number", "an active member with this ID number already exists"))
     job.processed += len(chunk)
+    job.lease_until = utcnow() + LEASE
     job.imported += inserted
     job.failed += len({e["row"] for e in errors})
     if errors and len(job.errors) < MAX_REPORTED_ERRORS:

@@ -121,3 +121,25 @@ def test_cursor_round_trip_and_garbage():
     for garbage in ("zzz", "aWQ6eA", "Zm9vOjE"):
         with pytest.raises(InvalidInput):
             operations.decode_cursor(garbage)
+
+
+def test_an_import_job_is_run_by_one_worker_at_a_time():
+    from datetime import timedelta
+
+    from services.chassis.events import utcnow
+    from services.membership import roster_import
+    from services.membership.models import RosterImport
+
+    db = FakeUnitOfWork(Base.metadata)
+    job = RosterImport(filename="r.csv", content=b"x", status="queued", total=1, processed=0, imported=0,
+                       failed=0, errors=[])
+    db.session.add(job)
+    db.commit()
+    assert roster_import.claim(db, job.id) is True
+    assert roster_import.claim(db, job.id) is False  # a second delivery while the first runs
+    with pytest.raises(Conflict):
+        roster_import.run_import(db, job.id)
+    db.session.refresh(job)
+    job.lease_until = utcnow() - timedelta(seconds=1)  # the first worker died; its lease ran out
+    db.commit()
+    assert roster_import.claim(db, job.id) is True

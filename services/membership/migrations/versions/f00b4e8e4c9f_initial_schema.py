@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: e79ed6cb45a7
+Revision ID: f00b4e8e4c9f
 Revises: 
-Create Date: 2026-11-25 15:07:13.823714
+Create Date: 2026-11-25 15:20:38.462534
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = 'e79ed6cb45a7'
+revision = 'f00b4e8e4c9f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -72,6 +72,7 @@ def upgrade() -> None:
     sa.Column('message', sa.Text(), nullable=True),
     sa.Column('scope_organisation_id', sa.Integer(), nullable=True),
     sa.Column('requested_by', sa.String(length=100), nullable=True),
+    sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
