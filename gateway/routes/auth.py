@@ -11,7 +11,7 @@ from gateway import schemas as s
 from gateway.http import Doc, api, json_response
 from gateway.models import User
 from gateway.problems import Unauthorized
-from services.chassis.errors import Conflict
+from services.chassis.errors import Conflict, InvalidInput, NotFound
 from services.chassis.schemas import load
 
 T = "auth"
@@ -46,7 +46,10 @@ class AuthRoutes:
             raise Conflict("a union chair must be bound to an organisation",
                            {"organisation_id": ["required for a union chair"]})
         if data.get("organisation_id"):
-            self.membership.get_organisation(data["organisation_id"])
+            try:
+                self.membership.get_organisation(data["organisation_id"])
+            except NotFound:
+                raise InvalidInput.field("organisation_id", "no such organisation") from None
         user = User(username=data["username"], password_hash=accounts.hash_password(data["password"]),
                     display_name=data["display_name"], roles=sorted(set(data["roles"])),
                     organisation_id=data.get("organisation_id"), disabled=False, token_version=1)
