@@ -10,6 +10,7 @@ the routes.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid
@@ -26,6 +27,8 @@ from werkzeug.wrappers import Request, Response
 from gateway import accounts
 from gateway.problems import BadRequest, PayloadTooLarge, Unauthorized, problem_response
 from services.chassis.errors import DomainError, Forbidden
+
+access_log = logging.getLogger("gateway.access")
 
 MAX_JSON_BYTES = 1 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -99,8 +102,15 @@ class Api(HttpRequestHandler):
         except Exception as exc:
             response = problem_response(exc, request_id)
         response.headers["X-Request-Id"] = request_id
+        elapsed = time.perf_counter() - started
         HTTP_REQUESTS.labels(self.route_name, request.method, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(self.route_name, request.method).observe(time.perf_counter() - started)
+        HTTP_LATENCY.labels(self.route_name, request.method).observe(elapsed)
+        access_log.info(
+            "%s %s %s", request.method, self.route_name, response.status_code,
+            extra={"request_id": request_id, "status": response.status_code, "route": self.route_name,
+                   "ms": round(elapsed * 1000, 1), "user": getattr(request.principal, "username", None)
+                   if getattr(request, "principal", None) else None},
+        )
         return response
 
     def handle_result(self, event: Event, worker_ctx: Any, result: Any, exc_info: Any) -> Any:

@@ -61,7 +61,7 @@ class Member(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100))
     id_number: Mapped[str] = mapped_column(String(18))
-    phone: Mapped[str] = mapped_column(String(11), index=True)
+    phone: Mapped[str] = mapped_column(String(11))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     employment_form: Mapped[str] = mapped_column(String(20))
     occupation: Mapped[str | None] = mapped_column(String(100))
@@ -84,7 +84,9 @@ class Member(Base):
             postgresql_where=(status == "active"),
             sqlite_where=(status == "active"),
         ),
-        Index("ix_member_id_number", "id_number"),
+        # text_pattern_ops: "starts with" searches use the index whatever the collation.
+        Index("ix_member_id_number", "id_number", postgresql_ops={"id_number": "text_pattern_ops"}),
+        Index("ix_member_phone", "phone", postgresql_ops={"phone": "text_pattern_ops"}),
         Index("ix_member_organisation", "organisation_id", "id"),
         Index("ix_member_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
         Index("ix_member_joined_on", "joined_on"),

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: f00b4e8e4c9f
+Revision ID: bbd47d9315fd
 Revises: 
-Create Date: 2026-11-25 15:20:38.462534
+Create Date: 2026-11-25 15:21:27.394031
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = 'f00b4e8e4c9f'
+revision = 'bbd47d9315fd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -96,11 +96,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
-        batch_op.create_index('ix_member_id_number', ['id_number'], unique=False)
+        batch_op.create_index('ix_member_id_number', ['id_number'], unique=False, postgresql_ops={'id_number': 'text_pattern_ops'})
         batch_op.create_index('ix_member_joined_on', ['joined_on'], unique=False)
         batch_op.create_index('ix_member_name', ['name'], unique=False, postgresql_ops={'name': 'text_pattern_ops'})
         batch_op.create_index('ix_member_organisation', ['organisation_id', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_member_phone'), ['phone'], unique=False)
+        batch_op.create_index('ix_member_phone', ['phone'], unique=False, postgresql_ops={'phone': 'text_pattern_ops'})
         batch_op.create_index('uq_member_active_id_number', ['id_number'], unique=True, postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
 
     op.create_table('honour',
@@ -149,11 +149,11 @@ def downgrade() -> None:
     op.drop_table('honour')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index('uq_member_active_id_number', postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
-        batch_op.drop_index(batch_op.f('ix_member_phone'))
+        batch_op.drop_index('ix_member_phone', postgresql_ops={'phone': 'text_pattern_ops'})
         batch_op.drop_index('ix_member_organisation')
         batch_op.drop_index('ix_member_name', postgresql_ops={'name': 'text_pattern_ops'})
         batch_op.drop_index('ix_member_joined_on')
-        batch_op.drop_index('ix_member_id_number')
+        batch_op.drop_index('ix_member_id_number', postgresql_ops={'id_number': 'text_pattern_ops'})
 
     op.drop_table('member')
     op.drop_table('roster_import')
