@@ -24,6 +24,13 @@ FORMS = ("standard", "new_form")
 STATUSES = ("active", "left")
 
 
+class PageQuerySchema(StrictSchema):
+    """`?limit=` (1-500, default 50) and `?cursor=` from the previous page's `next_cursor`."""
+
+    limit = fields.Integer(validate=validate.Range(min=1, max=500))
+    cursor = fields.String()
+
+
 # ---- auth
 class LoginSchema(StrictSchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -73,12 +80,10 @@ class OrganisationSchema(StrictSchema):
     members_total = fields.Integer(metadata={"description": "active members here and in every union below"})
 
 
-class OrganisationQuerySchema(StrictSchema):
+class OrganisationQuerySchema(PageQuerySchema):
     parent_id = fields.String()
     kind = fields.String(validate=validate.OneOf(KINDS))
     q = fields.String(validate=validate.Length(max=100))
-    limit = fields.Integer(validate=validate.Range(min=1, max=500))
-    cursor = fields.String()
 
 
 class MemberCreateSchema(StrictSchema):
@@ -98,14 +103,12 @@ class MemberUpdateSchema(StrictSchema):
     occupation = fields.String(allow_none=True, validate=validate.Length(max=100))
 
 
-class MemberQuerySchema(StrictSchema):
+class MemberQuerySchema(PageQuerySchema):
     organisation_id = fields.String(metadata={"description": "this union and every union below it"})
     q = fields.String(validate=validate.Length(max=100),
                       metadata={"description": "part of a name, or the start of an ID or phone number"})
     employment_form = fields.String(validate=validate.OneOf(FORMS))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    limit = fields.Integer(validate=validate.Range(min=1, max=500))
-    cursor = fields.String()
 
 
 class TransferSchema(StrictSchema):
