@@ -1,6 +1,6 @@
 """End-to-end benchmark of the platform: seed through the API, time an import, load-test with locust.
 
-    python -m bench.run [--quick] [--database postgresql|sqlite] [--users N]
+    python -m bench.run [--quick] [--database postgresql|sqlite] [--users N] [--max-workers N] [--results PATH]
 
 Starts its own copy of the platform (`python -m deploy.launch`) on port 8600 with
 its own RabbitMQ vhost (union-bench), its own databases (bench_membership,
@@ -18,6 +18,7 @@ import os
 import platform
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -86,6 +87,7 @@ class ImportFigures:
     to_done_s: float | None = None
     to_events_s: float | None = None
     welfare_active: int | None = None
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     note: str = ""
 
 
@@ -102,6 +104,7 @@ class LoadFigures:
     max_ms: float | None = None
     failure_kinds: list[str] = field(default_factory=list)
     server_ms: dict[str, float | None] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     note: str = ""
 
 
@@ -411,6 +414,61 @@ def mean_delta(before: dict, after: dict, name: str, must_contain: str) -> tuple
     return (total / count * 1000 if count else None), int(count)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: str) -> tuple[str, int, float] | None:
+    """(command name, parent pid, CPU seconds) of a process, from /proc/<pid>/stat."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    comm = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    return comm, int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_snapshot(launcher_pid: int) -> dict[str, float]:
+    """CPU seconds so far: the machine as a whole, each platform process, RabbitMQ, PostgreSQL, locust."""
+    values = Path("/proc/stat").read_text().splitlines()[0].split()[1:9]
+    ticks = [int(v) for v in values]
+    snapshot = {"machine busy": (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS,
+                "machine total": sum(ticks) / CLOCK_TICKS}
+    children = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        stat = _proc_stat(entry.name)
+        if stat is None:
+            continue
+        comm, ppid, seconds = stat
+        group = {"beam.smp": "RabbitMQ (whole broker)", "postgres": "PostgreSQL (all databases)"}.get(comm)
+        if group:
+            snapshot[group] = snapshot.get(group, 0.0) + seconds
+        elif ppid == launcher_pid:
+            children[entry.name] = seconds
+    for pid, seconds in children.items():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        for component in ("membership", "welfare", "gateway"):
+            if f"{component}.service" in cmdline:
+                snapshot[component] = seconds
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, once it has been waited for
+    snapshot["locust (load generator)"] = usage.ru_utime + usage.ru_stime
+    return snapshot
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], requests_: int) -> dict[str, float]:
+    """CPU milliseconds per request of each part, and how busy the machine was (percent of all cores)."""
+    delta = {key: after.get(key, 0.0) - before.get(key, 0.0) for key in after}
+    result = {"machine busy %": 100 * delta["machine busy"] / delta["machine total"] if delta["machine total"] else 0}
+    for key in ("gateway", "membership", "welfare", "RabbitMQ (whole broker)", "PostgreSQL (all databases)",
+                "locust (load generator)"):
+        if key in delta and requests_:
+            result[key] = 1000 * delta[key] / requests_
+    return result
+
+
 # Where the time of one request goes: (label, metric, label filter) per scenario.
 BREAKDOWN = {
     "get_member": ("get_member", "get_member"),
@@ -421,11 +479,11 @@ BREAKDOWN = {
 
 def breakdown(scenario: str, before: dict, after: dict) -> dict[str, float | None]:
     route, method = BREAKDOWN[scenario]
-    http, _ = mean_delta(before, after, "union_http_request_latency_seconds", f'route="{route}"')
+    http, count = mean_delta(before, after, "union_http_request_latency_seconds", f'route="{route}"')
     rpc, _ = mean_delta(before, after, "union_rpc_call_latency_seconds", f'method="{method}"')
     handler, _ = mean_delta(before, after, "union_entrypoint_latency_seconds",
                             f'entrypoint="{method}",kind="rpc",service="membership"')
-    return {"gateway": http, "rpc": rpc, "membership": handler}
+    return {"gateway": http, "rpc": rpc, "membership": handler, "requests": count}
 
 
 # --------------------------------------------------------------------------- locust
@@ -483,7 +541,7 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def write_results(report: Report, facts: dict[str, str]) -> None:
+def write_results(report: Report, facts: dict[str, str], path: Path = RESULTS) -> None:
     plan = report.plan
     lines = [
         "# Benchmark results",
@@ -545,6 +603,11 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
             "Both times run from the POST (the upload included). Welfare was polled over RPC "
             "(`welfare.member_copy_counts()`) until `active` equalled every member imported so far.",
         ]
+        if m.cpu_ms:
+            parts = ", ".join(f"{key} {value:.2f}" for key, value in m.cpu_ms.items()
+                              if key not in ("machine busy %", "locust (load generator)"))
+            lines += ["", f"CPU from the POST until every event was applied: the machine was "
+                      f"{m.cpu_ms['machine busy %']:.0f}% busy; CPU ms per imported row: {parts}."]
         if m.note:
             lines += ["", f"Note: {m.note}"]
         lines += [""]
@@ -577,6 +640,14 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
                 f"{fmt(ms['membership'], 1)} ms.",
                 "",
             ]
+        if load.cpu_ms:
+            parts = ", ".join(f"{key} {value:.1f}" for key, value in load.cpu_ms.items() if key != "machine busy %")
+            lines += [
+                f"CPU during the run: the machine was {load.cpu_ms['machine busy %']:.0f}% busy "
+                f"(all {os.cpu_count()} cores, other users of the machine included). "
+                f"CPU ms per request: {parts}.",
+                "",
+            ]
         if load.failure_kinds:
             lines += ["Failures:", "", *[f"- {kind}" for kind in load.failure_kinds], ""]
         if load.note:
@@ -602,7 +673,7 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
         "```sh",
         ". .venv/bin/activate",
         "python -m bench.run --quick             # ~5,000 members, 10 s per load scenario (a few minutes)",
-        "python -m bench.run                     # 150,000 members, 30 s per scenario (15-20 minutes)",
+        "python -m bench.run                     # 150,000 members, 30 s per scenario (~10 minutes on 2 cores)",
         "python -m bench.run --database sqlite   # the embedded default instead of PostgreSQL",
         "python -m bench.run --users 50          # more locust users",
         "python -m bench.run --max-workers 30    # MAX_WORKERS for every nameko process (default 10)",
@@ -615,7 +686,7 @@ def write_results(report: Report, facts: dict[str, str]) -> None:
         "`bench/locustfile.py` can also be run on its own (see its docstring).",
         "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the run
@@ -642,10 +713,12 @@ def seed_members(api: Api, roster: Roster, total: int, report: Report) -> None:
     figures.to_done_s = time.monotonic() - started
 
 
-def measure_import(api: Api, roster: Roster, welfare: Welfare, rows: int, before: int) -> ImportFigures:
+def measure_import(api: Api, roster: Roster, welfare: Welfare, rows: int, before: int,
+                   launcher_pid: int) -> ImportFigures:
     figures = ImportFigures(rows=rows)
     content = roster.csv(rows)
     say(f"measured import: {rows:,} rows ({len(content) / 1e6:.1f} MB)")
+    cpu_before = cpu_snapshot(launcher_pid)
     t0 = time.monotonic()
     job_id = post_import(api, content, "measured.csv")
     say(f"  accepted after {time.monotonic() - t0:.2f} s (import {job_id})")
@@ -658,6 +731,7 @@ def measure_import(api: Api, roster: Roster, welfare: Welfare, rows: int, before
     figures.welfare_active = active
     if complete:
         figures.to_events_s = time.monotonic() - t0
+        figures.cpu_ms = cpu_per_request(cpu_before, cpu_snapshot(launcher_pid), rows)
         say(f"  every member_joined applied by welfare after {figures.to_events_s:.1f} s")
     else:
         figures.note = (f"welfare stopped making progress at {active:,} of {expected:,} active member copies "
@@ -673,6 +747,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=30, help="locust users per scenario (default 30)")
     parser.add_argument("--max-workers", type=int, default=None,
                         help="MAX_WORKERS for every nameko process (default: the platform's own, 10)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help=f"where to write the report (default {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     plan = Plan(quick=args.quick, database=args.database, users=args.users, max_workers=args.max_workers,
                 seed_members=5_000 if args.quick else 150_000, import_rows=1_000 if args.quick else 20_000,
@@ -716,7 +792,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{report.seed_events_s:.1f} s after the seed imports were done")
         if not complete:
             report.notes.append(f"welfare stalled at {active:,} of {report.seed.imported:,} seeded members")
-        report.measured = measure_import(api, roster, welfare, plan.import_rows, before=active)
+        report.measured = measure_import(api, roster, welfare, plan.import_rows, before=active,
+                                         launcher_pid=platform_.proc.pid)
 
         ids, names = collect_members(api)
         say(f"collected {len(ids):,} member ids through GET /api/v1/members")
@@ -726,9 +803,11 @@ def main(argv: list[str] | None = None) -> int:
         locust_env = {**env, "BENCH_TOKEN": api.token, "BENCH_IDS": str(VAR_DIR / "ids.txt"),
                       "BENCH_TERMS": str(VAR_DIR / "terms.txt"), "BENCH_ORGS": str(VAR_DIR / "orgs.txt")}
         for scenario in ("get_member", "search", "create"):
-            before = scrape()
+            before, cpu_before = scrape(), cpu_snapshot(platform_.proc.pid)
             load = run_locust(scenario, plan, locust_env)
+            cpu_after = cpu_snapshot(platform_.proc.pid)
             load.server_ms = breakdown(scenario, before, scrape())
+            load.cpu_ms = cpu_per_request(cpu_before, cpu_after, int(load.server_ms["requests"] or 0))
             report.loads.append(load)
             say(f"  {load.requests:,} requests, {load.rps:.1f} req/s, p50 {fmt(load.p50_ms, 0)} ms, "
                 f"p99 {fmt(load.p99_ms, 0)} ms, {load.failures:,} failures")
@@ -754,8 +833,8 @@ def main(argv: list[str] | None = None) -> int:
                 pass
         platform_.stop()
         report.total_s = time.monotonic() - started
-        write_results(report, facts)
-        say(f"wrote {RESULTS.relative_to(ROOT)} ({report.total_s / 60:.1f} min in all)")
+        write_results(report, facts, args.results)
+        say(f"wrote {args.results} ({report.total_s / 60:.1f} min in all)")
     return 0
 
 
