@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import jwt
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
@@ -18,12 +19,27 @@ from gateway.models import User
 from services.chassis.database import Database
 
 CACHE_SECONDS = 5.0
+MAX_TOKENS = 10_000
 
 
 class StaffDirectory(DependencyProvider):
     def setup(self) -> None:
         self.secret = self.container.config.get("GATEWAY_SECRET") or accounts.token_secret()
         self._cache: dict[int, tuple[float, User | None]] = {}
+        self._verified: dict[str, dict[str, Any]] = {}
+
+    def claims(self, token: str) -> dict[str, Any]:
+        """The token's claims, verifying its signature once per process and its expiry every time."""
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = accounts.read_token(token, self.secret)
+            if len(self._verified) >= MAX_TOKENS:
+                self._verified.clear()
+            self._verified[token] = claims
+        elif claims["exp"] <= time.time():
+            self._verified.pop(token, None)
+            raise jwt.ExpiredSignatureError("the token has expired")
+        return claims
 
     def _engine(self) -> Any:
         for provider in self.container.dependencies:

@@ -26,7 +26,7 @@ class AuthRoutes:
     @api("POST", "/api/v1/auth/login", roles=None,
          doc=Doc("Sign in with username and password", T, body=s.LoginSchema, response=s.TokenSchema))
     def login(self, request: Request) -> Response:
-        data = load(s.LoginSchema(), request.json_body)
+        data = load(s.LoginSchema, request.json_body)
         user = self.db.session.scalar(select(User).where(User.username == data["username"]))
         if user is None or user.disabled or not accounts.password_matches(user.password_hash, data["password"]):
             raise Unauthorized("wrong username or password")
@@ -41,7 +41,7 @@ class AuthRoutes:
     @api("POST", "/api/v1/users", roles=("admin",),
          doc=Doc("Create a staff account", T, body=s.UserSchema, response=s.UserSchema, status=201))
     def create_user(self, request: Request) -> Response:
-        data = load(s.UserSchema(), request.json_body)
+        data = load(s.UserSchema, request.json_body)
         if "union_chair" in data["roles"] and not data.get("organisation_id"):
             raise Conflict("a union chair must be bound to an organisation",
                            {"organisation_id": ["required for a union chair"]})

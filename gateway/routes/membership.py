@@ -24,7 +24,7 @@ class MembershipRoutes:
          doc=Doc("Register an organisation (union)", T, body=s.OrganisationCreateSchema,
                  response=s.OrganisationSchema, status=201))
     def create_organisation(self, request: Request) -> Response:
-        load(s.OrganisationCreateSchema(), request.json_body)
+        load(s.OrganisationCreateSchema, request.json_body)
         org = self.membership.create_organisation(request.json_body, within=request.principal.scope)
         return json_response(org, 201)
 
@@ -43,7 +43,7 @@ class MembershipRoutes:
     @api("POST", "/api/v1/members", roles=WRITERS,
          doc=Doc("Register a member", T, body=s.MemberCreateSchema, response=s.MemberSchema, status=201))
     def register_member(self, request: Request) -> Response:
-        load(s.MemberCreateSchema(), request.json_body)
+        load(s.MemberCreateSchema, request.json_body)
         member = self.membership.register_member(request.json_body, within=request.principal.scope)
         return json_response(present_member(member, request.principal), 201)
 
@@ -78,28 +78,28 @@ class MembershipRoutes:
          doc=Doc("Change a member's name, phone, employment form or occupation", T,
                  body=s.MemberUpdateSchema, response=s.MemberSchema))
     def update_member(self, request: Request, member_id: str) -> Response:
-        load(s.MemberUpdateSchema(), request.json_body)
+        load(s.MemberUpdateSchema, request.json_body)
         member = self.membership.update_member(member_id, request.json_body, within=request.principal.scope)
         return json_response(present_member(member, request.principal))
 
     @api("POST", "/api/v1/members/<member_id>/transfer", roles=WRITERS,
          doc=Doc("Transfer a member to another organisation", T, body=s.TransferSchema, response=s.MemberSchema))
     def transfer_member(self, request: Request, member_id: str) -> Response:
-        load(s.TransferSchema(), request.json_body)
+        load(s.TransferSchema, request.json_body)
         member = self.membership.transfer_member(member_id, request.json_body, within=request.principal.scope)
         return json_response(present_member(member, request.principal))
 
     @api("POST", "/api/v1/members/<member_id>/leave", roles=WRITERS,
          doc=Doc("Record that a member left", T, body=s.LeaveSchema, response=s.MemberSchema))
     def leave_member(self, request: Request, member_id: str) -> Response:
-        load(s.LeaveSchema(), request.json_body)
+        load(s.LeaveSchema, request.json_body)
         member = self.membership.leave_member(member_id, request.json_body, within=request.principal.scope)
         return json_response(present_member(member, request.principal))
 
     @api("POST", "/api/v1/members/<member_id>/honours", roles=WRITERS,
          doc=Doc("Award an honour", T, body=s.HonourCreateSchema, response=s.HonourSchema, status=201))
     def award_honour(self, request: Request, member_id: str) -> Response:
-        load(s.HonourCreateSchema(), request.json_body)
+        load(s.HonourCreateSchema, request.json_body)
         honour = self.membership.award_honour(member_id, request.json_body, within=request.principal.scope)
         return json_response(honour, 201)
 

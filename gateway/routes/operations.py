@@ -62,7 +62,7 @@ class OperationsRoutes:
 
         from services.chassis.schemas import load
 
-        year = load(s.AnnualQuerySchema(), dict(request.args), unknown=EXCLUDE)["year"]
+        year = load(s.AnnualQuerySchema, dict(request.args), unknown=EXCLUDE)["year"]
         return json_response({
             "year": year,
             "membership": self.membership.annual_stats(year, within=request.principal.scope),

@@ -9,14 +9,14 @@ from werkzeug.wrappers import Request
 
 from gateway.accounts import Principal
 from services.chassis.identity import mask_mobile, mask_resident_id
-from services.chassis.schemas import load
+from services.chassis.schemas import load, schema_instance
 
 
 def query_args(request: Request, schema: Any) -> dict[str, Any]:
     """The query string, checked by `schema` (unknown parameters are ignored)."""
     raw = {key: value for key, value in request.args.items() if value != ""}
-    load(schema(), raw, unknown=EXCLUDE)
-    return {key: raw[key] for key in schema().fields if key in raw}
+    load(schema, raw, unknown=EXCLUDE)
+    return {key: raw[key] for key in schema_instance(schema).fields if key in raw}
 
 
 def present_member(member: dict[str, Any], principal: Principal | None) -> dict[str, Any]:

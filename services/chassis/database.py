@@ -17,7 +17,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, create_engine, event, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -43,14 +43,15 @@ def _green_psycopg() -> None:
         _psycopg_patched = True
 
 
-def make_engine(url: str, pool_size: int = 10) -> Engine:
+def make_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> Engine:
     """An engine tuned for one nameko process.
 
     SQLite (the embedded default) gets one connection: its busy handler
     sleeps inside C, which would freeze every greenthread, so writers queue
     on the pool instead. PostgreSQL gets a pool sized for the worker pool
-    plus the relay.
+    plus the relay. `autocommit` engines serve reads outside transactions.
     """
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -62,6 +63,7 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
             max_overflow=0,
             pool_timeout=60,
             connect_args={"check_same_thread": False, "timeout": 30},
+            **options,
         )
 
         @event.listens_for(engine, "connect")
@@ -82,8 +84,11 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=5,
         pool_timeout=10,
-        pool_pre_ping=True,
+        # No pre-ping (a round trip per checkout): a connection broken by a
+        # database restart fails one request with 503, and SQLAlchemy then
+        # drops the whole pool and reconnects.
         pool_recycle=1800,
+        **options,
     )
 
 
@@ -97,6 +102,7 @@ class UnitOfWork:
     def __init__(self, provider: Database, inbox_entry: tuple[str, str] | None = None):
         self._provider = provider
         self._session: Session | None = None
+        self._reader: Connection | None = None
         self._published = 0
         self._inbox_entry = inbox_entry
         self.finished = False
@@ -106,6 +112,19 @@ class UnitOfWork:
         if self._session is None:
             self._session = self._provider.sessions()
         return self._session
+
+    @property
+    def reader(self) -> Connection:
+        """A connection for reads only, outside any transaction (autocommit).
+
+        It saves the ORM's bookkeeping and the BEGIN and COMMIT round trips a
+        transaction costs, which matters on the hottest paths (one member, a
+        search page). Each statement sees the latest committed data; use
+        `session` when several reads must agree or anything is written.
+        """
+        if self._reader is None:
+            self._reader = self._provider.read_engine.connect()
+        return self._reader
 
     def publish(self, event_type: str, data: dict[str, Any], version: int = 1) -> dict[str, Any]:
         """Record an event to be published once this transaction commits."""
@@ -166,6 +185,9 @@ class UnitOfWork:
         if self._session is not None:
             self._session.close()
             self._session = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 class Database(DependencyProvider):
@@ -187,6 +209,7 @@ class Database(DependencyProvider):
         self.url = config.get("DATABASE_URL") or database_url(self.container.service_name)
         self.engine = make_engine(self.url, pool_size=self.container.max_workers + 4)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.read_engine = make_engine(self.url, pool_size=self.container.max_workers, autocommit=True)
         self.outbox = self.metadata.tables.get("outbox")
         self.inbox = self.metadata.tables.get("inbox")
         if self.outbox is not None:
@@ -200,6 +223,7 @@ class Database(DependencyProvider):
         if self.relay is not None:
             self.relay.stop()
         self.engine.dispose()
+        self.read_engine.dispose()
 
     def kill(self) -> None:
         self.stop()

@@ -19,11 +19,20 @@ from functools import partial
 from typing import Any
 
 import eventlet
+import kombu.serialization
 import nameko.events
 import nameko.rpc
 from kombu import Queue
 from nameko.amqp.publish import Publisher
-from nameko.exceptions import BadRequest, ContainerBeingKilled
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.exceptions import BadRequest, ContainerBeingKilled, UnserializableValueError, serialize
+from nameko.rpc import get_rpc_exchange
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -75,7 +84,63 @@ def _as_exc_info(exc: BaseException, original: Any) -> Any:
     return (type(exc), exc, original[2])
 
 
+class TransientPublisher(Publisher):
+    """For RPC requests and replies: no publisher confirms, not written to disk.
+
+    An RPC message lives only as long as its caller waits. Losing one (the
+    broker dies mid-call) ends in the caller's timeout, never in a lost
+    change: the worker commits before it replies. Confirms and persistence
+    cost a broker round trip and a disk write on every call.
+    """
+
+    use_confirms = False
+    delivery_mode = 1  # transient
+
+
+class TransientResponder(nameko.rpc.Responder):
+    """Sends the reply with `TransientPublisher`, serialising it once.
+
+    nameko's own responder serialises every reply twice: once to check it
+    can be, once to send it. A page of members makes that a real cost.
+    """
+
+    publisher_cls = TransientPublisher
+
+    def send_response(self, result: Any, exc_info: Any) -> Any:
+        content_type = self.message.properties["content_type"]
+        serializer = kombu.serialization.registry.type_to_name[content_type]
+        error = serialize(exc_info[1]) if exc_info is not None else None
+        try:
+            _, _, body = kombu.serialization.dumps({"result": result, "error": error}, serializer)
+        except Exception:
+            exc_info = sys.exc_info()
+            error = serialize(UnserializableValueError(result))
+            result = None
+            _, _, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
+        self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
+            body, serializer=None, content_type=content_type, content_encoding="utf-8",
+            exchange=self.exchange, routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"),
+        )
+        return result, exc_info
+
+
+class RpcConsumer(nameko.rpc.RpcConsumer):
+    def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
+        config = self.container.config
+        responder = TransientResponder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
 class Rpc(nameko.rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def __init__(self, expected_exceptions: Any = DomainError, **kwargs: Any):
         # A domain error is an answer, not a fault: nameko logs it as a warning.
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)

@@ -22,6 +22,9 @@ DEFAULT_TIMEOUT = 10.0
 
 class RemoteService(RpcProxy):
     def __init__(self, target_service: str, timeout: float | None = None, **options: Any):
+        # Requests are transient and unconfirmed, like the replies (see TransientPublisher).
+        options.setdefault("use_confirms", False)
+        options.setdefault("delivery_mode", 1)
         super().__init__(target_service, **options)
         self.timeout = timeout
 

@@ -41,7 +41,21 @@ def _unknown_field(message: str) -> str:
     return "unknown field" if message == "Unknown field." else message
 
 
-def load(schema: Schema, data: Any, **kwargs: Any) -> Any:
+_instances: dict[type[Schema], Schema] = {}
+
+
+def schema_instance(schema_class: type[Schema]) -> Schema:
+    """One instance per schema class: building a marshmallow schema costs more than loading with it."""
+    instance = _instances.get(schema_class)
+    if instance is None:
+        instance = _instances[schema_class] = schema_class()
+    return instance
+
+
+def load(schema: Schema | type[Schema], data: Any, **kwargs: Any) -> Any:
+    """Load `data` with `schema` (a class or an instance), raising `InvalidInput` by field."""
+    if isinstance(schema, type):
+        schema = schema_instance(schema)
     if data is None or (not isinstance(data, dict) and not kwargs.get("many")):
         raise InvalidInput("the request body must be a JSON object", {"_body": ["must be a JSON object"]})
     try:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,6 @@ from services.membership import events, schemas
 from services.membership.domain import rules
 from services.membership.models import Honour, Member, Organisation, Transfer
 
-member_out = schemas.MemberSchema()
 organisation_out = schemas.OrganisationSchema()
 
 
@@ -66,7 +66,7 @@ def _ref(org: Organisation) -> rules.OrganisationRef:
     return rules.OrganisationRef(org.id, org.kind, org.path, org.established_on)
 
 
-def scope_path(session: Session, within: int | None) -> str | None:
+def scope_path(session: Session | Connection, within: int | None) -> str | None:
     """The path prefix of the scope organisation (None: no limit)."""
     if within is None:
         return None
@@ -88,7 +88,7 @@ def find_organisation(session: Session, organisation_id: int, within: int | None
 
 
 def create_organisation(db: UnitOfWork, data: dict[str, Any], within: int | None = None) -> dict:
-    data = load(schemas.OrganisationCreateSchema(), data)
+    data = load(schemas.OrganisationCreateSchema, data)
     session = db.session
     parent = None
     if data["parent_id"] is not None:
@@ -206,7 +206,7 @@ def _check_id_number_free(session: Session, id_number: str) -> None:
 
 
 def register_member(db: UnitOfWork, data: dict[str, Any], within: int | None = None) -> dict:
-    data = load(schemas.MemberCreateSchema(), data)
+    data = load(schemas.MemberCreateSchema, data)
     session = db.session
     org = find_organisation(session, data["organisation_id"], within, field="organisation_id")
     rules.check_joining(data["joined_on"], today())
@@ -221,26 +221,72 @@ def register_member(db: UnitOfWork, data: dict[str, Any], within: int | None = N
             {"id_number": ["an active member with this ID number already exists"]},
         ) from None
     db.publish(events.MEMBER_JOINED, events.member_snapshot(member, org.path))
-    return member_out.dump(member)
+    return member_view(member)
+
+
+MEMBER_FIELDS = ("id", "name", "id_number", "phone", "organisation_id", "employment_form", "occupation",
+                 "joined_on", "status", "left_on", "left_reason", "revision")
+
+
+def member_view(member: Any) -> dict[str, Any]:
+    """A member (ORM object or row) as the API shows it: ids as strings, dates ISO."""
+    return member_row_view(tuple(getattr(member, name) for name in MEMBER_FIELDS))
+
+
+def member_row_view(row: Any) -> dict[str, Any]:
+    """The same from a row whose first columns are MEMBER_FIELDS, in order (the fast path for pages)."""
+    (id_, name, id_number, phone, organisation_id, employment_form, occupation, joined_on, status, left_on,
+     left_reason, revision) = row[:12]
+    return {
+        "id": str(id_), "name": name, "id_number": id_number, "phone": phone,
+        "organisation_id": str(organisation_id), "employment_form": employment_form,
+        "occupation": occupation, "joined_on": joined_on.isoformat(), "status": status,
+        "left_on": left_on.isoformat() if left_on else None, "left_reason": left_reason,
+        "revision": revision,
+    }
+
+
+# Built once: SQLAlchemy then reuses their compiled form without recomputing cache keys.
+MEMBER_BY_ID = (
+    select(*(getattr(Member, name) for name in MEMBER_FIELDS),
+           Organisation.name.label("organisation_name"), Organisation.path.label("organisation_path"))
+    .join(Organisation, Organisation.id == Member.organisation_id)
+    .where(Member.id == bindparam("member_id"))
+)
+TRANSFERS_OF = (
+    select(Transfer.from_organisation_id, Transfer.to_organisation_id, Transfer.transferred_on)
+    .where(Transfer.member_id == bindparam("member_id")).order_by(Transfer.id)
+)
+HONOURS_OF = (
+    select(Honour.id, Honour.title, Honour.level, Honour.year)
+    .where(Honour.member_id == bindparam("member_id")).order_by(Honour.year, Honour.id)
+)
 
 
 def get_member(db: UnitOfWork, member_id: int, within: int | None = None) -> dict:
-    session = db.session
-    member = find_member(session, member_id, within)
-    data = member_out.dump(member)
-    org = session.get(Organisation, member.organisation_id)
-    data["organisation_name"] = org.name if org else None
-    data["transfers"] = schemas.TransferRecordSchema(many=True).dump(
-        session.scalars(select(Transfer).where(Transfer.member_id == member.id).order_by(Transfer.id))
-    )
-    data["honours"] = schemas.HonourSchema(many=True).dump(
-        session.scalars(select(Honour).where(Honour.member_id == member.id).order_by(Honour.year, Honour.id))
-    )
+    """One member with the organisation's name, transfers and honours: three indexed reads, no ORM loading."""
+    reader = db.reader
+    key = {"member_id": member_id}
+    row = reader.execute(MEMBER_BY_ID, key).first()
+    prefix = scope_path(reader, within)
+    if row is None or (prefix is not None and not row.organisation_path.startswith(prefix)):
+        raise NotFound(f"member {member_id} not found")
+    data = member_row_view(row)
+    data["organisation_name"] = row.organisation_name
+    data["transfers"] = [
+        {"from_organisation_id": str(t.from_organisation_id), "to_organisation_id": str(t.to_organisation_id),
+         "on": t.transferred_on.isoformat()}
+        for t in reader.execute(TRANSFERS_OF, key)
+    ]
+    data["honours"] = [
+        {"id": str(h.id), "member_id": str(member_id), "title": h.title, "level": h.level, "year": h.year}
+        for h in reader.execute(HONOURS_OF, key)
+    ]
     return data
 
 
 def update_member(db: UnitOfWork, member_id: int, data: dict[str, Any], within: int | None = None) -> dict:
-    changes = load(schemas.MemberUpdateSchema(), data)
+    changes = load(schemas.MemberUpdateSchema, data)
     session = db.session
     member = find_member(session, member_id, within, for_update=True)
     if member.status != "active":
@@ -252,11 +298,11 @@ def update_member(db: UnitOfWork, member_id: int, data: dict[str, Any], within: 
         member.revision += 1
         session.flush()
         db.publish(events.MEMBER_UPDATED, events.member_snapshot(member, _org_path(session, member.organisation_id)))
-    return member_out.dump(member)
+    return member_view(member)
 
 
 def transfer_member(db: UnitOfWork, member_id: int, data: dict[str, Any], within: int | None = None) -> dict:
-    data = load(schemas.TransferSchema(), data)
+    data = load(schemas.TransferSchema, data)
     session = db.session
     member = find_member(session, member_id, within, for_update=True)
     # The destination may lie outside the caller's scope (a member can move
@@ -274,11 +320,11 @@ def transfer_member(db: UnitOfWork, member_id: int, data: dict[str, Any], within
         "from_organisation_id": str(previous), "to_organisation_id": str(target.id),
         "on": data["on"].isoformat(),
     })
-    return member_out.dump(member)
+    return member_view(member)
 
 
 def member_leaves(db: UnitOfWork, member_id: int, data: dict[str, Any], within: int | None = None) -> dict:
-    data = load(schemas.LeaveSchema(), data)
+    data = load(schemas.LeaveSchema, data)
     session = db.session
     member = find_member(session, member_id, within, for_update=True)
     rules.check_leaving(member.status, member.joined_on, data["on"], today())
@@ -291,11 +337,11 @@ def member_leaves(db: UnitOfWork, member_id: int, data: dict[str, Any], within: 
         **events.member_snapshot(member, _org_path(session, member.organisation_id)),
         "on": data["on"].isoformat(), "reason": data["reason"],
     })
-    return member_out.dump(member)
+    return member_view(member)
 
 
 def award_honour(db: UnitOfWork, member_id: int, data: dict[str, Any], within: int | None = None) -> dict:
-    data = load(schemas.HonourCreateSchema(), data)
+    data = load(schemas.HonourCreateSchema, data)
     session = db.session
     member = find_member(session, member_id, within)
     existing = session.scalar(select(Honour).where(
@@ -339,18 +385,19 @@ def member_filters(session: Session, query: dict[str, Any], within: int | None) 
 
 
 def search_members(db: UnitOfWork, query: dict[str, Any], within: int | None = None) -> dict:
-    query = load(schemas.MemberQuerySchema(), {k: v for k, v in query.items() if v not in (None, "")})
-    session = db.session
+    query = load(schemas.MemberQuerySchema, {k: v for k, v in query.items() if v not in (None, "")})
+    session = db.reader
     after = decode_cursor(query["cursor"])
-    stmt = select(Member).where(*member_filters(session, query, within)).order_by(Member.id)
+    stmt = (select(*(getattr(Member, name) for name in MEMBER_FIELDS))
+            .where(*member_filters(session, query, within)).order_by(Member.id))
     if after is not None:
         stmt = stmt.where(Member.id > after)
-    rows = list(session.scalars(stmt.limit(query["limit"] + 1)))
-    return page(rows, query["limit"], member_out.dump)
+    rows = list(session.execute(stmt.limit(query["limit"] + 1)))
+    return page(rows, query["limit"], member_row_view)
 
 
 def iter_members_for_export(db: UnitOfWork, query: dict[str, Any], within: int | None = None) -> Iterator[dict]:
-    query = load(schemas.MemberQuerySchema(), {k: v for k, v in query.items() if v not in (None, "")})
+    query = load(schemas.MemberQuerySchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
     names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
     stmt = (
@@ -358,7 +405,7 @@ def iter_members_for_export(db: UnitOfWork, query: dict[str, Any], within: int |
         .order_by(Member.id).execution_options(yield_per=2000)
     )
     for member in session.scalars(stmt):
-        row = member_out.dump(member)
+        row = member_view(member)
         row["organisation_name"] = names.get(member.organisation_id)
         yield row
 

@@ -36,6 +36,7 @@ MAX_REPORTED_ERRORS = 20_000
 LEASE = timedelta(seconds=30)
 
 job_out = schemas.RosterImportSchema()
+MEMBER_FIELDS_IN = frozenset(schemas.MemberCreateSchema().fields)
 
 
 def decode_upload(content_b64: str) -> bytes:
@@ -183,11 +184,11 @@ def _error(row: RosterRow, field: str, message: str) -> dict[str, Any]:
 
 def _check_row(row: RosterRow, organisations: dict[int, Any],
                seen: dict[str, int]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    raw = {key: value for key, value in row.fields.items() if key in schemas.MemberCreateSchema().fields}
+    raw = {key: value for key, value in row.fields.items() if key in MEMBER_FIELDS_IN}
     if not raw.get("occupation"):
         raw["occupation"] = None
     try:
-        data = load(schemas.MemberCreateSchema(), raw)
+        data = load(schemas.MemberCreateSchema, raw)
     except InvalidInput as exc:
         return {}, [_error(row, field, "; ".join(messages)) for field, messages in exc.errors.items()]
     if data["organisation_id"] not in organisations:

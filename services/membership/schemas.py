@@ -94,26 +94,6 @@ class MemberQuerySchema(StrictSchema):
     cursor = fields.String(load_default=None, allow_none=True)
 
 
-class MemberSchema(StrictSchema):
-    id = IdField()
-    name = fields.String()
-    id_number = fields.String()
-    phone = fields.String()
-    organisation_id = IdField()
-    employment_form = fields.String()
-    occupation = fields.String(allow_none=True)
-    joined_on = fields.Date()
-    status = fields.String()
-    left_on = fields.Date(allow_none=True)
-    left_reason = fields.String(allow_none=True)
-    revision = fields.Integer()
-
-
-class TransferRecordSchema(StrictSchema):
-    from_organisation_id = IdField()
-    to_organisation_id = IdField()
-    on = fields.Date(attribute="transferred_on")
-
 
 class HonourSchema(StrictSchema):
     id = IdField()
