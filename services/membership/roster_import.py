@@ -33,7 +33,9 @@ from services.membership.operations import scope_path, today
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CHUNK = 500
 MAX_REPORTED_ERRORS = 20_000
-LEASE = timedelta(seconds=30)
+# Shorter than the handler's retry delays added up (18 s), longer than a chunk takes (~1 s),
+# so a delivery that finds the lease taken comes back after a dead worker's lease ran out.
+LEASE = timedelta(seconds=10)
 
 job_out = schemas.RosterImportSchema()
 MEMBER_FIELDS_IN = frozenset(schemas.MemberCreateSchema().fields)
