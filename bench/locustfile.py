@@ -1,13 +1,14 @@
 """Load scenarios for the gateway, one per locust run.
 
 Environment:
-    BENCH_SCENARIO  get_member | search | create
+    BENCH_SCENARIO  get_member | search | search_prefix | create
     BENCH_TOKEN     a bearer token (bench/run.py signs in once and passes it)
     BENCH_IDS       file of seeded member ids, one a line (get_member)
-    BENCH_TERMS     file of search terms, one a line (search; Faker surnames if absent)
+    BENCH_TERMS     file of search terms, one a line (search and search_prefix, which differ only in the
+                    terms bench/run.py passes; Faker surnames if absent)
     BENCH_ORGS      file of grassroots organisation ids, one a line (create)
 
-Run by bench/run.py; by hand, for example:
+Run by bench/run.py (with --tool locust; bench/wrk/scenario.lua is the wrk twin); by hand, for example:
     BENCH_SCENARIO=get_member BENCH_TOKEN=... BENCH_IDS=/tmp/bench-var/ids.txt \
         locust -f bench/locustfile.py --headless -u 30 -r 30 -t 30s --host http://127.0.0.1:8600
 """
@@ -86,7 +87,7 @@ class GatewayUser(FastHttpUser):
     def scenario(self) -> None:
         if SCENARIO == "get_member":
             self.client.get(f"/api/v1/members/{random.choice(IDS)}", headers=HEADERS, name="/api/v1/members/{id}")
-        elif SCENARIO == "search":
+        elif SCENARIO in ("search", "search_prefix"):
             term = quote(random.choice(TERMS))
             self.client.get(f"/api/v1/members?q={term}", headers=HEADERS, name="/api/v1/members?q=")
         elif SCENARIO == "create":

@@ -106,7 +106,8 @@ class MemberUpdateSchema(StrictSchema):
 class MemberQuerySchema(PageQuerySchema):
     organisation_id = fields.String(metadata={"description": "this union and every union below it"})
     q = fields.String(validate=validate.Length(max=100),
-                      metadata={"description": "part of a name, or the start of an ID or phone number"})
+                      metadata={"description": "the start of a name (a surname or a whole name), "
+                                                   "of an ID number or of a phone number"})
     employment_form = fields.String(validate=validate.OneOf(FORMS))
     status = fields.String(validate=validate.OneOf(STATUSES))
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,6 +92,11 @@ class Member(Base):
         Index("ix_member_name", "name", postgresql_ops={"name": "text_pattern_ops"}),
         Index("ix_member_joined_on", "joined_on"),
     )
+
+
+# "Members with this surname, in id order": the index walks one surname's
+# members in the order a page wants, common surname or rare.
+Index("ix_member_surname", func.substr(Member.name, 1, 1), Member.id)
 
 
 class Transfer(Base):

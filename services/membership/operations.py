@@ -379,8 +379,13 @@ def member_filters(session: Session, query: dict[str, Any], within: int | None) 
         if len(digits) >= 4 and digits.rstrip("X").isdigit():
             # An ID number or a phone number, whole or its beginning.
             clauses.append(or_(Member.id_number.startswith(digits), Member.phone.startswith(digits)))
+        elif len(q) == 1:
+            # A surname alone: ix_member_surname yields its members in id order.
+            clauses.append(func.substr(Member.name, 1, 1) == q)
         else:
-            clauses.append(Member.name.contains(q, autoescape=True))
+            # The start of a whole name is rarer: the name index finds it at once.
+            # (Names match from their start; "contains" would read every member.)
+            clauses.append(Member.name.startswith(q, autoescape=True))
     return clauses
 
 

@@ -130,6 +130,8 @@ def test_search_pages_with_cursor_and_covers_unions_below(membership):
     assert len(seen) == 8 and len(set(seen)) == 8 and seen == sorted(seen, key=int)
     assert len(call(membership, "search_members", {"organisation_id": union})["items"]) == 7
     assert len(call(membership, "search_members", {"q": "王"})["items"]) == 7
+    assert [m["name"] for m in call(membership, "search_members", {"q": "王3"})["items"]] == ["王3"]
+    assert call(membership, "search_members", {"q": "3"})["items"] == []  # names match from their start
     assert len(call(membership, "search_members", {"employment_form": "standard"})["items"]) == 1
     with pytest.raises(InvalidInput):
         call(membership, "search_members", {"cursor": "not-a-cursor"})

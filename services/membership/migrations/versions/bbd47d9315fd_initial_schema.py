@@ -102,6 +102,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_member_organisation', ['organisation_id', 'id'], unique=False)
         batch_op.create_index('ix_member_phone', ['phone'], unique=False, postgresql_ops={'phone': 'text_pattern_ops'})
         batch_op.create_index('uq_member_active_id_number', ['id_number'], unique=True, postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
+    op.create_index('ix_member_surname', 'member', [sa.text('substr(name, 1, 1)'), 'id'], unique=False)
 
     op.create_table('honour',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -147,6 +148,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_honour_member_id'))
 
     op.drop_table('honour')
+    op.drop_index('ix_member_surname', table_name='member')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index('uq_member_active_id_number', postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
         batch_op.drop_index('ix_member_phone', postgresql_ops={'phone': 'text_pattern_ops'})
