@@ -30,6 +30,8 @@ lint: install
 
 ## Load benchmarks against a running platform; figures go to bench/RESULTS.md.
 bench: install
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) || \
+		(echo "make bench needs wrk (apt-get install wrk), or run: $(PY) -m bench.run --tool locust"; exit 1)
 	$(PY) -m bench.run
 
 clean:
