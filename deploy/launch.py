@@ -28,6 +28,8 @@ from kombu import Connection
 from services.chassis import migrate
 from services.chassis.config import ROOT, SERVICES, amqp_uri, secret_setting
 
+# eventlet's deprecation notice, printed by whichever nameko module imports it first.
+QUIET_EVENTLET = "ignore::DeprecationWarning,ignore::Warning:nameko.extensions,ignore::Warning:nameko.cli.commands"
 METRICS_PORTS = {"membership": 9101, "welfare": 9102, "training": 9103, "rights": 9104, "gateway": 8000}
 SERVICE_CLASSES = {
     "membership": "services.membership.service:MembershipService",
@@ -145,7 +147,7 @@ def main() -> int:
     port = os.environ.get("GATEWAY_PORT", "8000")
     host = os.environ.get("GATEWAY_HOST", "127.0.0.1")
     env = {**os.environ, "AMQP_URI": uri, "WEB_SERVER_ADDRESS": f"{host}:{port}", "PYTHONUNBUFFERED": "1",
-           "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::Warning:nameko.extensions"}
+           "PYTHONWARNINGS": QUIET_EVENTLET}
     ensure_rabbitmq(uri)
     names = components()
     for name in names:

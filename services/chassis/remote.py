@@ -9,6 +9,7 @@ records its latency, and turns broker trouble into `Unavailable`.
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import eventlet
@@ -18,6 +19,11 @@ from services.chassis import metrics
 from services.chassis.errors import Unavailable, UpstreamTimeout
 
 DEFAULT_TIMEOUT = 10.0
+
+# nameko publishes RPC requests as mandatory (to detect a service that never
+# existed) and warns that this needs confirms, which RemoteService turns off:
+# a call to a missing service ends in the deadline instead.
+warnings.filterwarnings("ignore", message="Mandatory delivery was requested")
 
 
 class RemoteService(RpcProxy):
