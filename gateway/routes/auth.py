@@ -11,7 +11,7 @@ from gateway import schemas as s
 from gateway.http import Doc, api, json_response
 from gateway.models import User
 from gateway.problems import Unauthorized
-from services.chassis.errors import Conflict, InvalidInput, NotFound
+from services.chassis.errors import InvalidInput, NotFound
 from services.chassis.schemas import load
 
 T = "auth"
@@ -43,8 +43,7 @@ class AuthRoutes:
     def create_user(self, request: Request) -> Response:
         data = load(s.UserSchema, request.json_body)
         if "union_chair" in data["roles"] and not data.get("organisation_id"):
-            raise Conflict("a union chair must be bound to an organisation",
-                           {"organisation_id": ["required for a union chair"]})
+            raise InvalidInput.field("organisation_id", "required for a union chair")
         if data.get("organisation_id"):
             try:
                 self.membership.get_organisation(data["organisation_id"])
@@ -57,5 +56,5 @@ class AuthRoutes:
         try:
             self.db.session.flush()
         except IntegrityError:
-            raise Conflict("this username is taken", {"username": ["already taken"]}) from None
+            raise InvalidInput.field("username", "already taken") from None
         return json_response(user_out(user), 201)

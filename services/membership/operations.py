@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.chassis.database import UnitOfWork
-from services.chassis.errors import Conflict, InvalidInput, NotFound
+from services.chassis.errors import InvalidInput, NotFound
 from services.chassis.schemas import load
 from services.membership import events, schemas
 from services.membership.domain import rules
@@ -101,12 +101,12 @@ def create_organisation(db: UnitOfWork, data: dict[str, Any], within: int | None
     if employer and session.scalar(
         select(Organisation.id).where(Organisation.employer_credit_code == employer["credit_code"])
     ):
-        raise Conflict("an organisation with this employer's credit code already exists")
+        raise InvalidInput.field("employer.credit_code", "an organisation with this employer already exists")
     if session.scalar(select(Organisation.id).where(
         Organisation.parent_id == data["parent_id"] if parent else Organisation.parent_id.is_(None),
         Organisation.name == data["name"],
     )):
-        raise Conflict("an organisation with this name already exists under the same parent")
+        raise InvalidInput.field("name", "an organisation with this name already exists under the same parent")
     org = Organisation(
         name=data["name"], kind=data["kind"], parent_id=parent.id if parent else None,
         employer_name=employer.get("name"), employer_credit_code=employer.get("credit_code"),
@@ -199,10 +199,7 @@ def _org_path(session: Session, organisation_id: int) -> str:
 
 def _check_id_number_free(session: Session, id_number: str) -> None:
     if session.scalar(select(Member.id).where(Member.id_number == id_number, Member.status == "active")):
-        raise Conflict(
-            "an active member with this ID number already exists",
-            {"id_number": ["an active member with this ID number already exists"]},
-        )
+        raise InvalidInput.field("id_number", "an active member with this ID number already exists")
 
 
 def register_member(db: UnitOfWork, data: dict[str, Any], within: int | None = None) -> dict:
@@ -216,10 +213,7 @@ def register_member(db: UnitOfWork, data: dict[str, Any], within: int | None = N
     try:
         session.flush()
     except IntegrityError:  # a concurrent registration won the race
-        raise Conflict(
-            "an active member with this ID number already exists",
-            {"id_number": ["an active member with this ID number already exists"]},
-        ) from None
+        raise InvalidInput.field("id_number", "an active member with this ID number already exists") from None
     db.publish(events.MEMBER_JOINED, events.member_snapshot(member, org.path))
     return member_view(member)
 
@@ -290,7 +284,7 @@ def update_member(db: UnitOfWork, member_id: int, data: dict[str, Any], within: 
     session = db.session
     member = find_member(session, member_id, within, for_update=True)
     if member.status != "active":
-        raise Conflict("a member who has left cannot be changed")
+        raise InvalidInput.field("member_id", "a member who has left cannot be changed")
     changed = {key: value for key, value in changes.items() if getattr(member, key) != value}
     if changed:
         for key, value in changed.items():
@@ -349,7 +343,7 @@ def award_honour(db: UnitOfWork, member_id: int, data: dict[str, Any], within: i
         Honour.level == data["level"], Honour.year == data["year"],
     ))
     if existing is not None:
-        raise Conflict("the member already holds this honour for that year")
+        raise InvalidInput.field("title", "the member already holds this honour for that year")
     honour = Honour(member_id=member.id, **data)
     session.add(honour)
     session.flush()

@@ -1,7 +1,7 @@
 """Membership's rules, in plain Python: no database, no nameko.
 
-Each check raises `InvalidInput` naming the field, or `Conflict` when the
-request is valid in itself but clashes with the member's state.
+Each check raises `InvalidInput` naming the field at fault (`member_id` when
+it is the member's state, e.g. a member who left cannot be transferred).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.chassis.errors import Conflict, InvalidInput
+from services.chassis.errors import InvalidInput
 
 ORGANISATION_KINDS = ("federation", "industry_federation", "grassroots")
 EMPLOYER_SIZES = ("micro", "small", "medium", "large")
@@ -61,7 +61,7 @@ def check_joining(joined_on: date, today: date) -> None:
 def check_transfer(status: str, from_organisation_id: int, joined_on: date,
                    to: OrganisationRef, on: date, today: date) -> None:
     if status != "active":
-        raise Conflict("only an active member can be transferred; this member has left")
+        raise InvalidInput.field("member_id", "this member has left; only active members can be transferred")
     if to.id == from_organisation_id:
         raise InvalidInput.field("to_organisation_id", "the member already belongs to this organisation")
     check_not_future("on", on, today)
@@ -71,7 +71,7 @@ def check_transfer(status: str, from_organisation_id: int, joined_on: date,
 
 def check_leaving(status: str, joined_on: date, on: date, today: date) -> None:
     if status != "active":
-        raise Conflict("this member has already left")
+        raise InvalidInput.field("member_id", "this member has already left")
     check_not_future("on", on, today)
     if on < joined_on:
         raise InvalidInput.field("on", "leaving cannot precede the day the member joined")
