@@ -1,9 +1,10 @@
 """JSON log lines that carry the request id and never a whole ID number.
 
-`configure_logging()` is called once per process. The request id of the
-worker that logs is kept in a greenthread-local (`current`), set by the
-telemetry dependency from the nameko context, so it travels through RPC and
-event headers without every call site passing it along.
+nameko configures logging from `deploy/nameko.yaml`, which names
+`JsonFormatter`. The request id of the worker that logs is kept in a
+greenthread-local (`current`), set by the telemetry dependency from the
+nameko context, so it travels through RPC and event headers without every
+call site passing it along.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from datetime import UTC, datetime
 
 from eventlet.corolocal import local
@@ -49,13 +49,3 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return mask_identifiers_in_text(json.dumps(line, ensure_ascii=False, default=str))
-
-
-def configure_logging(level: str | None = None) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
-    for noisy in ("amqp", "kombu", "nameko", "alembic.runtime.migration"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
