@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import accounts
 from gateway.problems import BadRequest, PayloadTooLarge, Unauthorized, problem_response
+from services.chassis.database import dependency_of
 from services.chassis.errors import DomainError, Forbidden
 
 access_log = logging.getLogger("gateway.access")
@@ -154,10 +155,7 @@ class Api(HttpRequestHandler):
     def _staff(self) -> Any:
         from gateway.staff import StaffDirectory
 
-        for provider in self.container.dependencies:
-            if isinstance(provider, StaffDirectory):
-                return provider
-        raise RuntimeError("the gateway has no StaffDirectory")
+        return dependency_of(self.container, StaffDirectory)
 
     def read_body(self, request: Request) -> Any:
         if request.method in ("GET", "HEAD", "DELETE") or self.upload:

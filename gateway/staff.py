@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from gateway import accounts
 from gateway.models import User
-from services.chassis.database import Database
+from services.chassis.database import Database, dependency_of
 
 CACHE_SECONDS = 5.0
 MAX_TOKENS = 10_000
@@ -42,10 +42,7 @@ class StaffDirectory(DependencyProvider):
         return claims
 
     def _engine(self) -> Any:
-        for provider in self.container.dependencies:
-            if isinstance(provider, Database):
-                return provider.engine
-        raise RuntimeError("the gateway has no Database")
+        return dependency_of(self.container, Database).engine
 
     def get_dependency(self, worker_ctx: Any) -> StaffDirectory:
         return self

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import weakref
 from pathlib import Path
 from typing import Any
@@ -239,24 +240,36 @@ class Database(DependencyProvider):
         unit = self.units[worker_ctx] = UnitOfWork(self, inbox_entry)
         return unit
 
-    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
-        """A fallback for entrypoints that do not finish the transaction themselves (timers)."""
+    def finish(self, worker_ctx: Any, exc_info: Any) -> Any:
+        """Commit the worker's unit if it succeeded, else roll back; return the final exc_info.
+
+        Called by the chassis entrypoints before they reply or ack, and from
+        `worker_result` for any other entrypoint (timers); a finished unit is
+        left alone.
+        """
         unit = self.units.get(worker_ctx)
         if unit is None or unit.finished:
-            return
+            return exc_info
         if exc_info is None:
             try:
                 unit.complete()
             except Exception:
-                log.exception("commit after %s failed", worker_ctx.entrypoint.method_name)
+                exc_info = sys.exc_info()
                 unit.rollback()
         else:
             unit.rollback()
+        return exc_info
+
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+        final = self.finish(worker_ctx, exc_info)
+        if final is not exc_info:
+            log.error("commit after %s failed", worker_ctx.entrypoint.method_name, exc_info=final)
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         unit = self.units.pop(worker_ctx, None)
         if unit is not None:
-            unit.rollback()
+            if not unit.finished:
+                unit.rollback()
             unit.close()
 
     def already_processed(self, event_id: str, handler: str) -> bool:
@@ -270,3 +283,11 @@ class Database(DependencyProvider):
                 )
             ).first()
         return row is not None
+
+
+def dependency_of(container: Any, kind: type) -> Any:
+    """The container's dependency provider of class `kind`, looked up once per container."""
+    cache = container.__dict__.setdefault("_chassis_dependencies", {})
+    if kind not in cache:
+        cache[kind] = next((p for p in container.dependencies if isinstance(p, kind)), None)
+    return cache[kind]

@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from services.chassis import metrics
-from services.chassis.database import Database
+from services.chassis.database import Database, dependency_of
 from services.chassis.errors import DomainError, InternalError, Unavailable
 from services.chassis.identity import mask_identifiers_in_text
 from services.chassis.logs import current_request_id
@@ -62,22 +62,9 @@ def public_error(exc: BaseException) -> BaseException:
 
 
 def finish_transaction(container: Any, worker_ctx: Any, exc_info: Any) -> Any:
-    """Commit (or roll back) every database the worker used; return the final exc_info."""
-    for provider in container.dependencies:
-        if not isinstance(provider, Database):
-            continue
-        unit = provider.units.get(worker_ctx)
-        if unit is None:
-            continue
-        if exc_info is None:
-            try:
-                unit.complete()
-            except Exception:
-                exc_info = sys.exc_info()
-                unit.rollback()
-        else:
-            unit.rollback()
-    return exc_info
+    """Commit (or roll back) the worker's database work; return the final exc_info."""
+    db = dependency_of(container, Database)
+    return exc_info if db is None else db.finish(worker_ctx, exc_info)
 
 
 def _as_exc_info(exc: BaseException, original: Any) -> Any:
@@ -216,12 +203,6 @@ class EventHandler(nameko.events.EventHandler):
         event_id = _event_id(worker_ctx.args[0] if worker_ctx.args else None)
         return (event_id, self.handler_name) if event_id else None
 
-    def _database(self) -> Database | None:
-        for provider in self.container.dependencies:
-            if isinstance(provider, Database):
-                return provider
-        return None
-
     def handle_message(self, body: Any, message: Any) -> None:
         if isinstance(body, (str, bytes)):
             try:
@@ -229,7 +210,7 @@ class EventHandler(nameko.events.EventHandler):
             except ValueError:
                 pass
         event_id = _event_id(body)
-        db = self._database()
+        db = dependency_of(self.container, Database)
         service = self.container.service_name
         try:
             if event_id and db is not None and db.already_processed(event_id, self.handler_name):
