@@ -106,6 +106,7 @@ class UnitOfWork:
         self._reader: Connection | None = None
         self._published = 0
         self._inbox_entry = inbox_entry
+        self._request_entry: tuple[str, str] | None = None
         self.finished = False
 
     @property
@@ -165,10 +166,22 @@ class UnitOfWork:
             self._published = 0
             self._provider.nudge_relay()
 
+    def record_request(self, request_id: str, handler: str) -> None:
+        """Note the RPC request this worker answers; kept in the inbox if the worker wrote anything.
+
+        A request the broker hands out again (the connection dropped after the
+        commit, before the ack) is then recognised and not run twice.
+        """
+        self._request_entry = (request_id, handler)
+
     def complete(self) -> None:
-        """The worker succeeded: record the handled event (if any) and commit."""
-        if self._inbox_entry is not None:
-            event_id, handler = self._inbox_entry
+        """The worker succeeded: record the handled event or written request (if any) and commit."""
+        entry = self._inbox_entry
+        if entry is None and self._request_entry is not None and self._session is not None \
+                and self._session.info.get(WROTE):
+            entry = self._request_entry
+        if entry is not None and self._provider.inbox is not None:
+            event_id, handler = entry
             self.session.execute(
                 insert(self._provider.inbox),
                 {"event_id": event_id, "handler": handler, "processed_at": utcnow()},
@@ -210,6 +223,8 @@ class Database(DependencyProvider):
         self.url = config.get("DATABASE_URL") or database_url(self.container.service_name)
         self.engine = make_engine(self.url, pool_size=self.container.max_workers + 4)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "after_flush", _mark_written)
+        event.listen(self.sessions, "do_orm_execute", _mark_written_by_statement)
         self.read_engine = make_engine(self.url, pool_size=self.container.max_workers, autocommit=True)
         self.outbox = self.metadata.tables.get("outbox")
         self.inbox = self.metadata.tables.get("inbox")
@@ -283,6 +298,18 @@ class Database(DependencyProvider):
                 )
             ).first()
         return row is not None
+
+
+WROTE = "chassis.wrote"
+
+
+def _mark_written(session: Session, flush_context: Any) -> None:
+    session.info[WROTE] = True
+
+
+def _mark_written_by_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
 
 
 def dependency_of(container: Any, kind: type) -> Any:

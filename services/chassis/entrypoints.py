@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from functools import partial
 from typing import Any
@@ -37,17 +38,30 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from services.chassis import metrics
+from services.chassis.broker import discard_pooled_connections, is_broker_error
 from services.chassis.database import Database, dependency_of
 from services.chassis.errors import DomainError, InternalError, Unavailable
 from services.chassis.identity import mask_identifiers_in_text
 from services.chassis.logs import current_request_id
 from services.chassis.parking import parked_depth
+from services.chassis.scope import HEADER as SCOPE_HEADER
+from services.chassis.scope import apply_scope
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (1, 2, 5, 10, 30)  # seconds before try 2, 3, 4, 5 ...
 PARKED_WATCH_INTERVAL = 15
+
+
+def quorum_arguments() -> dict[str, str]:
+    """Queue arguments for the services' own durable queues.
+
+    With `RABBITMQ_QUORUM=1` (a RabbitMQ cluster) they are quorum queues, replicated
+    across the cluster's nodes; reply queues stay classic (exclusive, short-lived).
+    A queue's type is fixed when it is first declared: switch on a fresh vhost.
+    """
+    return {"x-queue-type": "quorum"} if os.environ.get("RABBITMQ_QUORUM") == "1" else {}
 
 
 def public_error(exc: BaseException) -> BaseException:
@@ -113,6 +127,10 @@ class TransientResponder(nameko.rpc.Responder):
 
 
 class RpcConsumer(nameko.rpc.RpcConsumer):
+    def setup(self) -> None:
+        super().setup()
+        self.queue.queue_arguments = {**(self.queue.queue_arguments or {}), **quorum_arguments()}
+
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
         config = self.container.config
         responder = TransientResponder(
@@ -120,8 +138,19 @@ class RpcConsumer(nameko.rpc.RpcConsumer):
             config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
         )
-        result, exc_info = responder.send_response(result, exc_info)
-        self.queue_consumer.ack_message(message)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except Exception as exc:
+            # An exception here would kill the whole container (nameko ends a process whose
+            # handle_result raises), so a broker outage while replies were due took the service
+            # down. The work is committed; the caller's deadline answers it (504).
+            routing_key = message.delivery_info.get("routing_key")
+            if is_broker_error(exc):
+                log.warning("rpc %s: the reply could not be sent, the broker is unreachable: %s", routing_key, exc)
+            else:  # a pooled producer left broken by an outage, or a bug: in the log, never the end of the service
+                log.error("rpc %s: the reply could not be sent", routing_key, exc_info=True)
+                discard_pooled_connections(exc)
+        settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
 
@@ -132,7 +161,50 @@ class Rpc(nameko.rpc.Rpc):
         # A domain error is an answer, not a fault: nameko logs it as a warning.
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
+    @property
+    def request_handler(self) -> str:
+        return f"rpc:{self.container.service_name}.{self.method_name}"
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """Apply the caller's union scope (sent by the gateway) before the method runs."""
+        if self._answered_before(message):
+            return
+        scope = (message.headers or {}).get(SCOPE_HEADER)
+        if scope is not None and isinstance(body, dict) and "args" in body and "kwargs" in body:
+            method = getattr(self.container.service_cls, self.method_name)
+            args, kwargs = apply_scope(method, self.method_name, body["args"], body["kwargs"], str(scope))
+            body = {**body, "args": args, "kwargs": kwargs}
+        super().handle_message(body, message)
+
+    def _answered_before(self, message: Any) -> bool:
+        """A redelivered request whose writes were committed is acked, not run again.
+
+        The broker redelivers a request whose connection dropped before the ack,
+        even if the worker had committed (and replied); only then is the inbox
+        read, so a first delivery costs nothing extra. The caller has its answer
+        already, or has given up on it (504: the outcome unknown to it).
+        """
+        request_id = message.properties.get("correlation_id")
+        if not (message.delivery_info.get("redelivered") and request_id):
+            return False
+        db = dependency_of(self.container, Database)
+        try:
+            done = db is not None and db.already_processed(request_id, self.request_handler)
+        except Exception as exc:  # database down: run it; unique constraints still guard the write
+            log.warning("could not check a redelivered request: %s", exc)
+            return False
+        if done:
+            log.warning("rpc %s: request %s was delivered again after it was done; not run twice",
+                        self.method_name, request_id)
+            metrics.RPC_REDELIVERED_DONE.labels(self.container.service_name, self.method_name).inc()
+            settle(self.rpc_consumer.queue_consumer.ack_message, message)
+        return done
+
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        request_id = message.properties.get("correlation_id")
+        db = dependency_of(self.container, Database)
+        if exc_info is None and request_id and db is not None and worker_ctx in db.units:
+            db.units[worker_ctx].record_request(request_id, self.request_handler)
         exc_info = finish_transaction(self.container, worker_ctx, exc_info)
         if exc_info is not None:
             error = public_error(exc_info[1])
@@ -167,13 +239,15 @@ class EventHandler(nameko.events.EventHandler):
 
     def setup(self) -> None:
         super().setup()
+        if not (self.queue.exclusive or self.queue.auto_delete):
+            self.queue.queue_arguments = {**(self.queue.queue_arguments or {}), **quorum_arguments()}
         name = self.queue.name
         self.retry_queue = Queue(
             f"{name}.retry",
             durable=True,
-            queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
+            queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name, **quorum_arguments()},
         )
-        self.parked_queue = Queue(f"{name}.parked", durable=True)
+        self.parked_queue = Queue(f"{name}.parked", durable=True, queue_arguments=quorum_arguments())
         self.publisher = Publisher(self.container.config["AMQP_URI"])
 
     def start(self) -> None:
@@ -215,12 +289,12 @@ class EventHandler(nameko.events.EventHandler):
         try:
             if event_id and db is not None and db.already_processed(event_id, self.handler_name):
                 metrics.EVENTS_CONSUMED.labels(service, self.method_name, "duplicate").inc()
-                self.queue_consumer.ack_message(message)
+                settle(self.queue_consumer.ack_message, message)
                 return
         except Exception as exc:  # database down: let the broker hand it out again later
             log.warning("inbox check failed, requeueing: %s", exc)
             eventlet.sleep(1)
-            self.queue_consumer.requeue_message(message)
+            settle(self.queue_consumer.requeue_message, message)
             return
         context_data = self.unpack_message_headers(message)
         handle_result = partial(self.handle_result, message)
@@ -229,23 +303,23 @@ class EventHandler(nameko.events.EventHandler):
                 self, (body,), {}, context_data=context_data, handle_result=handle_result
             )
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            settle(self.queue_consumer.requeue_message, message)
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> Any:
         exc_info = finish_transaction(self.container, worker_ctx, exc_info)
         service = self.container.service_name
         if exc_info is None:
             metrics.EVENTS_CONSUMED.labels(service, self.method_name, "handled").inc()
-            self.queue_consumer.ack_message(message)
+            settle(self.queue_consumer.ack_message, message)
             return result, exc_info
         metrics.EVENTS_CONSUMED.labels(service, self.method_name, "failed").inc()
         try:
             self._retry_or_park(message, exc_info[1])
         except Exception as exc:  # broker trouble: leave the message to the broker
             log.warning("could not schedule a retry, requeueing: %s", exc)
-            self.queue_consumer.requeue_message(message)
+            settle(self.queue_consumer.requeue_message, message)
             return result, exc_info
-        self.queue_consumer.ack_message(message)
+        settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
     def _retry_or_park(self, message: Any, error: BaseException) -> None:
@@ -284,6 +358,22 @@ class EventHandler(nameko.events.EventHandler):
             **common,
         )
         metrics.EVENTS_RETRIED.labels(service, self.method_name).inc()
+
+
+def settle(action: Any, message: Any) -> None:
+    """Ack or requeue `message`, surviving a connection the broker has just dropped.
+
+    An exception here would end the whole container (nameko ends a process
+    whose result handler raises). A message left unsettled on a dropped
+    connection is handed out again by the broker; the inbox drops a repeated
+    event, and an RPC caller has long given up on its reply.
+    """
+    try:
+        action(message)
+    except Exception as exc:
+        if not is_broker_error(exc):
+            raise
+        log.warning("could not settle a message, the broker connection is gone (it will be redelivered): %s", exc)
 
 
 def _event_id(body: Any) -> str | None:

@@ -121,7 +121,10 @@ class OutboxRelay:
 
     def _connect(self) -> Connection:
         if self._connection is None:
-            connection = Connection(self.amqp_uri, heartbeat=0, connect_timeout=5)
+            # No heartbeats (the relay is idle between batches), so bound every socket read and
+            # write instead: a broker that stops answering must not hold the relay for ever.
+            connection = Connection(self.amqp_uri, heartbeat=0, connect_timeout=5,
+                                    transport_options={"read_timeout": 30, "write_timeout": 30})
             connection.ensure_connection(max_retries=1)
             self.exchange(connection.default_channel).declare()
             self._connection = connection
