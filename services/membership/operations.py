@@ -411,7 +411,15 @@ def iter_members_for_export(db: UnitOfWork, query: dict[str, Any], within: int |
 
 # ---------------------------------------------------------------- the year in figures
 
+MODEL_WORKER_TITLE = "劳动模范"
+
+
 def annual_stats(db: UnitOfWork, year: int, within: int | None = None) -> dict[str, int]:
+    """The year's figures of the work report's "夯实基层基础" part, for `within` and below.
+
+    `members_total` is the members on the year's last day (joined by then, not
+    left by then); a transfer moves a member between unions, not out of the count.
+    """
     session = db.session
     start, end = rules.year_bounds(year)
     prefix = scope_path(session, within)
@@ -437,5 +445,9 @@ def annual_stats(db: UnitOfWork, year: int, within: int | None = None) -> dict[s
         ),
         "honours_awarded": session.scalar(
             select(func.count()).select_from(Honour).join(Member).where(in_scope_member, Honour.year == year)
+        ),
+        "model_workers": session.scalar(
+            select(func.count(func.distinct(Honour.member_id))).select_from(Honour).join(Member)
+            .where(in_scope_member, Honour.year == year, Honour.title == MODEL_WORKER_TITLE)
         ),
     }

@@ -73,9 +73,23 @@ def start_import(db: UnitOfWork, filename: str, content_b64: str, requested_by: 
 
 def get_import(db: UnitOfWork, import_id: int, within: int | None = None) -> dict:
     job = db.session.get(RosterImport, import_id)
-    if job is None or (within is not None and job.scope_organisation_id != within):
+    if job is None or not _import_in_scope(db, job, within):
         raise NotFound(f"import {import_id} not found")
     return job_out.dump(job)
+
+
+def _import_in_scope(db: UnitOfWork, job: RosterImport, within: int | None) -> bool:
+    """A job is seen by callers whose scope holds the organisation it was started in.
+
+    A job started federation-wide is seen only by federation-wide callers.
+    """
+    if within is None:
+        return True
+    if job.scope_organisation_id is None:
+        return False
+    prefix = scope_path(db.session, within)
+    path = db.session.scalar(select(Organisation.path).where(Organisation.id == job.scope_organisation_id))
+    return path is not None and path.startswith(prefix)
 
 
 def claim(db: UnitOfWork, import_id: int) -> bool:

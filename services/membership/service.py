@@ -17,7 +17,7 @@ from services.chassis.entrypoints import event_handler, rpc
 from services.chassis.errors import NotFound
 from services.chassis.identity import mask_mobile, mask_resident_id
 from services.chassis.telemetry import ServiceBase
-from services.membership import events, operations, roster_import
+from services.membership import craftsman_honours, events, operations, roster_import
 from services.membership.domain.roster import write_members_xlsx
 from services.membership.models import Base
 
@@ -86,6 +86,10 @@ class MembershipService(ServiceBase):
     @rpc
     def search_members(self, query: dict, within: Any = None) -> dict:
         return operations.search_members(self.db, query, scope(within))
+
+    @event_handler("training", "craftsman_named")
+    def handle_craftsman_named(self, event: dict) -> None:
+        craftsman_honours.record_craftsman_honour(self.db, event["data"])
 
     # roster import and export
     @rpc
