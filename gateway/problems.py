@@ -25,6 +25,11 @@ class PayloadTooLarge(DomainError):
     title = "Payload too large"
 
 
+class LengthRequired(DomainError):
+    status = 411
+    title = "Length required"
+
+
 class BadRequest(DomainError):
     status = 400
     title = "Bad request"
@@ -64,5 +69,7 @@ def problem_response(exc: BaseException, request_id: str | None = None) -> Respo
         body = problem_body(500, "Internal error", "something went wrong on our side; "
                             "quote the request id when reporting it", None, request_id)
     headers = {"Retry-After": "5"} if body["status"] == 503 else None
+    if getattr(exc, "retry_after", None):
+        headers = {"Retry-After": str(exc.retry_after)}
     return Response(json.dumps(body, ensure_ascii=False), status=body["status"],
                     mimetype="application/problem+json", headers=headers)

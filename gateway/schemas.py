@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from gateway.accounts import ROLES
+from gateway.accounts import KEY_SCOPES, ROLES
 from services.chassis.schemas import (
     CreditCode,
     IdField,
@@ -37,20 +37,90 @@ class LoginSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
 
 
-class UserSchema(StrictSchema):
-    id = IdField(dump_only=True)
+class UserCreateSchema(StrictSchema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[a-zA-Z0-9_.-]{3,64}$"))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
-                        validate=validate.Length(min=1))
-    organisation_id = fields.String(load_default=None, allow_none=True)
+                        validate=validate.Length(min=1),
+                        metadata={"description": "staff roles; add `pii` to see ID numbers and phones in full"})
+    organisation_id = fields.String(load_default=None, allow_none=True,
+                                    metadata={"description": "limits the user to this organisation and the "
+                                                             "ones below it (required for a union chair)"})
+
+
+class UserSchema(StrictSchema):
+    id = fields.String()
+    username = fields.String()
+    display_name = fields.String()
+    roles = fields.List(fields.String())
+    organisation_id = fields.String(allow_none=True)
+    disabled = fields.Boolean()
+    created_at = fields.DateTime(allow_none=True)
+
+
+class UserQuerySchema(PageQuerySchema):
+    q = fields.String(validate=validate.Length(max=64), metadata={"description": "the start of a username"})
 
 
 class TokenSchema(StrictSchema):
     token = fields.String()
     expires_at = fields.DateTime()
     user = fields.Nested(UserSchema)
+
+
+class ApiKeyCreateSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    scopes = fields.List(fields.String(validate=validate.OneOf(KEY_SCOPES)), required=True,
+                         validate=validate.Length(min=1),
+                         metadata={"description": "what the key may call, e.g. members:read; "
+                                                  "`pii` shows ID numbers and phones in full"})
+    organisation_id = fields.String(load_default=None, allow_none=True,
+                                    metadata={"description": "limits the key to this organisation and the "
+                                                             "ones below it"})
+    rate_per_minute = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                     validate=validate.Range(min=1, max=600_000),
+                                     metadata={"description": "requests a minute (default: the gateway's)"})
+
+
+class ApiKeySchema(StrictSchema):
+    id = fields.String()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "the key's public part, to tell keys apart"})
+    scopes = fields.List(fields.String())
+    organisation_id = fields.String(allow_none=True)
+    rate_per_minute = fields.Integer(allow_none=True)
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class ApiKeyCreatedSchema(ApiKeySchema):
+    key = fields.String(metadata={"description": "the key itself: shown this once, never again"})
+
+
+class AuditQuerySchema(PageQuerySchema):
+    actor = fields.String(validate=validate.Length(max=120))
+    since = fields.DateTime(metadata={"description": "entries at or after this time (RFC 3339)"})
+    operation = fields.String(validate=validate.Length(max=100))
+    object_id = fields.String(validate=validate.Length(max=64))
+
+
+class AuditEntrySchema(StrictSchema):
+    id = fields.String()
+    at = fields.DateTime()
+    actor = fields.String()
+    roles = fields.List(fields.String())
+    organisation_id = fields.String(allow_none=True)
+    method = fields.String()
+    route = fields.String()
+    operation = fields.String()
+    object_id = fields.String(allow_none=True)
+    request_id = fields.String()
+    status = fields.Integer()
+    outcome = fields.String(metadata={"description": "done, refused, invalid, not_found, conflict, limited, failed"})
+    full_identifiers = fields.Boolean(metadata={"description": "the answer showed whole ID numbers"})
 
 
 # ---- membership
@@ -81,7 +151,7 @@ class OrganisationSchema(StrictSchema):
 
 
 class OrganisationQuerySchema(PageQuerySchema):
-    parent_id = fields.String()
+    parent_id = IdField()
     kind = fields.String(validate=validate.OneOf(KINDS))
     q = fields.String(validate=validate.Length(max=100))
 
@@ -104,7 +174,7 @@ class MemberUpdateSchema(StrictSchema):
 
 
 class MemberQuerySchema(PageQuerySchema):
-    organisation_id = fields.String(metadata={"description": "this union and every union below it"})
+    organisation_id = IdField(metadata={"description": "this union and every union below it"})
     q = fields.String(validate=validate.Length(max=100),
                       metadata={"description": "the start of a name (a surname or a whole name), "
                                                    "of an ID number or of a phone number"})
@@ -175,6 +245,3 @@ class RosterImportSchema(StrictSchema):
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
 
-
-class AnnualQuerySchema(StrictSchema):
-    year = fields.Integer(required=True, validate=validate.Range(min=1950, max=2200))

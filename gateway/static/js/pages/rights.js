@@ -1,0 +1,141 @@
+// Rights: the hotline queue by due time (overdue marked), dispute cases by stage, contracts expiring soon.
+import { useState } from 'preact/hooks';
+import { get, post } from '../api.js';
+import { dateTime, day, number, parseYuan, yuan } from '../format.js';
+import { label, t } from '../i18n.js';
+import { can } from '../roles.js';
+import { Badge, Empty, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
+import { requiredProblem } from '../validate.js';
+import { ListState, items } from './common.js';
+
+const CASE_KINDS = ['wage_arrears', 'dismissal', 'work_injury', 'social_insurance', 'contract', 'other'];
+const CASE_STATUSES = ['filed', 'assigned', 'mediation', 'arbitration', 'litigation', 'closed'];
+const OUTCOMES = ['won', 'partly_won', 'settled', 'lost', 'withdrawn'];
+const HOTLINE_CATEGORIES = ['wage_arrears', 'labour_contract', 'social_insurance', 'work_injury', 'dismissal', 'working_hours', 'consultation', 'other'];
+const ORDER_ACTIONS = { received: ['assign', 'escalate'], assigned: ['resolve', 'escalate'], resolved: ['visit', 'close'], visited: ['close'] };
+
+// What each action asks for: [field, kind, required, options, label key (else rights.field.<field>)].
+const ACTION_FIELDS = {
+  // intake: a caller on the hotline, a worker asking for legal aid
+  'order.new': [['caller_name', 'text', true], ['phone', 'text', true], ['category', 'select', true, HOTLINE_CATEGORIES],
+    ['wage_amount_fen', 'yuan', false, null, 'rights.field.wages_involved'], ['description', 'textarea', true]],
+  'case.new': [['claimant_name', 'text', true], ['claimant_phone', 'text', false], ['employer_name', 'text', true],
+    ['kind', 'select', true, CASE_KINDS], ['amount_claimed_fen', 'yuan', true], ['description', 'textarea', false]],
+  'order.assign': [['handler_name', 'text', true]],
+  'order.resolve': [['resolution', 'text', true], ['wage_amount_fen', 'yuan', false]],
+  'order.visit': [['satisfaction', 'select', true, ['5', '4', '3', '2', '1']], ['note', 'text', false]],
+  'order.close': [['note', 'text', false]],
+  'order.escalate': [['kind', 'select', true, CASE_KINDS], ['employer_name', 'text', true], ['amount_claimed_fen', 'yuan', false]],
+  'case.assign': [['lawyer_name', 'text', true], ['legal_aid', 'checkbox', false]],
+  'case.mediate': [['note', 'text', false]],
+  'case.arbitrate': [['note', 'text', false]],
+  'case.litigate': [['note', 'text', false]],
+  'case.close': [['outcome', 'select', true, OUTCOMES], ['amount_recovered_fen', 'yuan', false], ['refer_hardship', 'checkbox', false]],
+};
+
+/** The small form an action needs; sends only what was filled in. */
+function ActionForm({ spec, url, onDone, onCancel }) {
+  const fields = ACTION_FIELDS[spec] || [];
+  const initial = Object.fromEntries(fields.map(([name, kind, , options]) => [name, kind === 'select' ? options[0] : kind === 'checkbox' ? false : '']));
+  const checks = Object.fromEntries(fields.map(([name, kind, required]) => [name, (v) => {
+    if (kind === 'yuan') return v === '' && !required ? null : (parseYuan(v) === null ? ['v.amount'] : null);
+    return required ? requiredProblem(v) : null;
+  }]));
+  const form = useForm(initial, checks);
+  const submit = (e) => {
+    e.preventDefault();
+    form.submit(async (values) => {
+      const body = {};
+      for (const [name, kind] of fields) {
+        const v = values[name];
+        if (kind === 'yuan') { if (v !== '') body[name] = parseYuan(v); } else if (kind === 'checkbox') { if (v) body[name] = true; } else if (kind === 'select' && name === 'satisfaction') body[name] = Number(v);
+        else if (v !== '') body[name] = v;
+      }
+      await post(url, body);
+      onDone();
+    });
+  };
+  return html`<form class="action-form" onSubmit=${submit} novalidate data-testid="action-form">
+    <${FormError} form=${form} shown=${fields.map(([name]) => name)} />
+    ${fields.map(([name, kind, , options, labelKey]) => html`<${Field} label=${t(labelKey || `rights.field.${name}`)} name=${name} errors=${form.errors}>
+      ${kind === 'select' ? html`<select ...${form.bind(name)} onChange=${(e) => form.set(name, e.currentTarget.value)}>${options.map((o) => html`<option value=${o}>${label(`rights.${name}`, o)}</option>`)}</select>`
+        : kind === 'checkbox' ? html`<input type="checkbox" name=${name} checked=${form.values[name]} onChange=${(e) => form.set(name, e.currentTarget.checked)} />`
+          : kind === 'textarea' ? html`<textarea ...${form.bind(name)} rows="3" />`
+          : html`<input ...${form.bind(name)} inputmode=${kind === 'yuan' ? 'decimal' : undefined} />`}<//>`)}
+    <div class="buttons"><button type="submit" class="small" disabled=${form.busy}>${t('common.confirm')}</button>
+      <button type="button" class="secondary small" onClick=${onCancel}>${t('common.cancel')}</button></div>
+  </form>`;
+}
+
+function Actions({ kind, row, actions, base, onDone }) {
+  const [open, setOpen] = useState(null);
+  if (open) return html`<${ActionForm} spec=${`${kind}.${open}`} url=${`${base}/${row.id}/${open}`} onCancel=${() => setOpen(null)} onDone=${() => { setOpen(null); onDone(); }} />`;
+  return html`<div class="buttons">${actions.map((a) => html`<button type="button" class="secondary small" data-action=${a} onClick=${() => setOpen(a)}>${label(`${kind}_action`, a)}</button>`)}</div>`;
+}
+
+/** A button that opens the intake form for a new order or case; the list reloads when it is saved. */
+function Intake({ spec, url, title, onDone }) {
+  const [open, setOpen] = useState(false);
+  if (!open) return html`<button type="button" data-testid=${`${spec}-open`} onClick=${() => setOpen(true)}>${title}</button>`;
+  return html`<div class="card intake" data-testid=${spec}><h3>${title}</h3>
+    <${ActionForm} spec=${spec} url=${url} onCancel=${() => setOpen(false)} onDone=${() => { setOpen(false); onDone(); }} /></div>`;
+}
+
+function Hotline({ user, query }) {
+  const overdueOnly = query.get('overdue') === 'true';
+  const list = useAsync(() => get('/hotline-orders', { limit: 200, overdue: overdueOnly ? 'true' : undefined }), [overdueOnly]);
+  return html`<div>
+    <div class="buttons"><a class=${`button ${overdueOnly ? 'secondary' : ''}`} href="#/rights/hotline">${t('common.all')}</a>
+      <a class=${`button ${overdueOnly ? '' : 'secondary'}`} href="#/rights/hotline?overdue=true">${t('hotline.overdue')}</a>
+      ${can(user, 'rights.write') ? html`<${Intake} spec="order.new" url="/hotline-orders" title=${t('hotline.new')} onDone=${list.reload} />` : null}</div>
+    <${ListState} state=${list}>${(data) => {
+      const orders = [...items(data)].sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
+      return orders.length ? html`<table class="list" data-testid="hotline">
+        <thead><tr><th>${t('hotline.due')}</th><th>${t('hotline.caller')}</th><th>${t('hotline.category')}</th><th class="num">${t('hotline.wage')}</th><th>${t('field.status')}</th><th></th></tr></thead>
+        <tbody>${orders.map((o) => html`<tr class=${o.overdue ? 'overdue' : ''}>
+            <td>${dateTime(o.due_at)} ${o.overdue ? html`<span class="overdue-mark">${t('hotline.overdue')}</span>` : null}</td>
+            <td>${o.caller_name}<div class="small muted mono">${o.phone}</div></td><td>${label('hotline_category', o.category)}</td><td class="num">${yuan(o.wage_amount_fen)}</td>
+            <td><${Badge} kind=${o.status}>${label('order_status', o.status)}<//>${o.handler_name ? html`<div class="small muted">${o.handler_name}</div>` : null}</td>
+            <td>${can(user, 'rights.write') ? html`<${Actions} kind="order" row=${o} actions=${ORDER_ACTIONS[o.status] || []} base="/hotline-orders" onDone=${list.reload} />` : null}</td></tr>`)}
+        </tbody></table>` : html`<${Empty} />`;
+    }}<//></div>`;
+}
+
+function Cases({ user, query }) {
+  const status = query.get('status') || '';
+  const list = useAsync(() => get('/dispute-cases', { limit: 200, status }), [status]);
+  return html`<div>
+    <div class="buttons">${['', ...CASE_STATUSES].map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/rights/cases${s ? `?status=${s}` : ''}`}>${s ? label('stage', s) : t('common.all')}</a>`)}
+      ${can(user, 'rights.write') ? html`<${Intake} spec="case.new" url="/dispute-cases" title=${t('case.new')} onDone=${list.reload} />` : null}</div>
+    <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="cases">
+      <thead><tr><th>${t('case.claimant')}</th><th>${t('case.employer')}</th><th>${t('case.kind')}</th><th class="num">${t('case.amount')}</th><th>${t('case.stage')}</th><th>${t('case.stage_due')}</th><th></th></tr></thead>
+      <tbody>${items(data).map((c) => html`<tr class=${c.overdue ? 'overdue' : ''}><td>${c.claimant_name || '—'}</td><td>${c.employer_name || '—'}</td><td>${label('case_kind', c.kind)}</td><td class="num">${yuan(c.amount_claimed_fen)}</td>
+        <td><${Badge} kind=${c.status}>${label('stage', c.status)}<//>${c.outcome ? html`<div class="small muted">${label('rights.outcome', c.outcome)} ${c.amount_recovered_fen ? yuan(c.amount_recovered_fen) : ''}</div>` : null}</td>
+        <td>${day(c.stage_due_on) || '—'} ${c.overdue ? html`<span class="overdue-mark">${t('hotline.overdue')}</span>` : null}</td>
+        <td>${can(user, 'rights.write') ? html`<${Actions} kind="case" row=${c} actions=${c.allowed_actions || []} base="/dispute-cases" onDone=${list.reload} />` : null}</td></tr>`)}</tbody></table>`
+      : html`<${Empty} />`)}<//></div>`;
+}
+
+function Contracts() {
+  const [days, setDays] = useState(90);
+  const list = useAsync(() => get('/collective-contracts', { expiring_within_days: days, limit: 200 }), [days]);
+  return html`<div>
+    <label class="inline">${t('contract.within')}<select value=${days} onChange=${(e) => setDays(Number(e.currentTarget.value))}>
+      ${[30, 90, 180, 365].map((d) => html`<option value=${d}>${t('contract.days', { n: d })}</option>`)}</select></label>
+    <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="contracts">
+      <thead><tr><th>${t('field.organisation_id')}</th><th>${t('contract.kind')}</th><th>${t('contract.signed_on')}</th><th>${t('contract.expires_on')}</th><th class="num">${t('contract.days_left')}</th><th class="num">${t('contract.workers')}</th></tr></thead>
+      <tbody>${items(data).map((c) => html`<tr><td>${c.organisation_name || `#${c.organisation_id}`}</td><td>${label('contract_kind', c.kind)}</td><td>${day(c.signed_on)}</td><td>${day(c.expires_on)}</td>
+        <td class="num">${number(c.days_to_expiry)}</td><td class="num">${number(c.workers_covered)}</td></tr>`)}</tbody></table>`
+      : html`<${Empty} />`)}<//></div>`;
+}
+
+export function RightsPage({ user, tab, query }) {
+  const current = tab || 'hotline';
+  const tabs = [['hotline', t('rights.hotline')], ['cases', t('rights.cases')], ['contracts', t('rights.contracts')]];
+  return html`<section><h2>${t('nav.rights')}</h2>
+    <${Tabs} tabs=${tabs} current=${current} onChange=${(key) => go(`/rights/${key}`)} />
+    ${current === 'hotline' ? html`<${Hotline} user=${user} query=${query} />` : null}
+    ${current === 'cases' ? html`<${Cases} user=${user} query=${query} />` : null}
+    ${current === 'contracts' ? html`<${Contracts} />` : null}
+  </section>`;
+}
