@@ -5,6 +5,12 @@ applies every component's migrations, makes sure the admin account exists,
 starts each service and the gateway as its own `nameko run` process, waits
 until `/ready` answers, and prints where to go. Ctrl-C (or SIGTERM) stops
 every process it started, gracefully.
+
+Scale-out on one machine: `SCALE_WELFARE=3 make run` starts three welfare
+processes. RabbitMQ shares RPC calls and events between them (one queue,
+several consumers); each instance serves its metrics on its own port (the
+service's port, then +100 per instance, or the list in
+`<SERVICE>_METRICS_PORTS`). Use PostgreSQL for more than one instance.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from kombu import Connection
 
@@ -31,6 +38,7 @@ from services.chassis.config import ROOT, SERVICES, amqp_uri, secret_setting
 # eventlet's deprecation notice, printed by whichever nameko module imports it first.
 QUIET_EVENTLET = "ignore::DeprecationWarning,ignore::Warning:nameko.extensions,ignore::Warning:nameko.cli.commands"
 METRICS_PORTS = {"membership": 9101, "welfare": 9102, "training": 9103, "rights": 9104, "gateway": 8000}
+GATEWAY_MIN_WORKERS = 40
 SERVICE_CLASSES = {
     "membership": "services.membership.service:MembershipService",
     "welfare": "services.welfare.service:WelfareService",
@@ -98,15 +106,44 @@ def components() -> list[str]:
     return [*found, "gateway"]
 
 
-def start(component: str, env: dict[str, str]) -> subprocess.Popen:
-    child_env = {**env, "SERVICE_NAME": component,
-                 "METRICS_PORT": env.get(f"{component.upper()}_METRICS_PORT", str(METRICS_PORTS[component]))}
+def scale(component: str, env: dict[str, str]) -> int:
+    """How many instances of `component` to start: `SCALE_<COMPONENT>`, default 1.
+
+    The gateway listens on one HTTP port, so on one machine it runs once.
+    """
+    raw = env.get(f"SCALE_{component.upper()}", "").strip()
+    if not raw:
+        return 1
+    if component == "gateway":
+        sys.exit("SCALE_GATEWAY: the gateway runs once per machine (it owns the HTTP port); "
+                 "scale it with more machines behind a load balancer")
+    if not raw.isdigit() or not 1 <= int(raw) <= 16:
+        sys.exit(f"SCALE_{component.upper()}={raw!r}: give a whole number of instances from 1 to 16")
+    return int(raw)
+
+
+def metrics_port(component: str, instance: int, env: dict[str, str]) -> str:
+    """The metrics port of the `instance`-th (0-based) process of `component`."""
+    listed = [p.strip() for p in env.get(f"{component.upper()}_METRICS_PORTS", "").split(",") if p.strip()]
+    if instance < len(listed):
+        return listed[instance]
+    base = int(env.get(f"{component.upper()}_METRICS_PORT", str(METRICS_PORTS[component])))
+    return str(base + 100 * instance)
+
+
+def start(component: str, env: dict[str, str], instance: int = 0, stdout: Any = None) -> subprocess.Popen:
+    """Start one component as `nameko run`; `stdout`: a file for its output (the fault tests)."""
+    child_env = {**env, "SERVICE_NAME": component, "METRICS_PORT": metrics_port(component, instance, env)}
     if component == "gateway":
         child_env["METRICS_PORT"] = "0"  # the gateway serves /metrics on its HTTP port
+        # Its workers mostly wait for services' replies: more of them, so that a slow service
+        # (bounded per service by RemoteService) leaves workers for every other route.
+        child_env["MAX_WORKERS"] = env.get("GATEWAY_MAX_WORKERS") or str(max(GATEWAY_MIN_WORKERS,
+                                                                             int(env.get("MAX_WORKERS") or 10)))
     return subprocess.Popen(
         [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "deploy" / "nameko.yaml"),
          SERVICE_CLASSES[component]],
-        cwd=ROOT, env=child_env,
+        cwd=ROOT, env=child_env, stdout=stdout, stderr=subprocess.STDOUT if stdout is not None else None,
         # Own process group: a terminal's Ctrl-C reaches only this launcher, which
         # then stops each child once (a second signal makes nameko kill, not stop).
         start_new_session=True,
@@ -150,6 +187,7 @@ def main() -> int:
            "PYTHONWARNINGS": QUIET_EVENTLET}
     ensure_rabbitmq(uri)
     names = components()
+    counts = {name: scale(name, env) for name in names}
     for name in names:
         migrate.upgrade(name)
     say(f"databases migrated: {', '.join(names)}")
@@ -166,8 +204,11 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    if any(count > 1 for count in counts.values()):
+        say("instances: " + ", ".join(f"{name} x{count}" for name, count in counts.items() if count > 1))
     for name in names:
-        processes[name] = start(name, env)
+        for instance in range(counts[name]):
+            processes[name if instance == 0 else f"{name}#{instance + 1}"] = start(name, env, instance)
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     if not wait_ready(url, processes):
         say("the platform did not become ready; stopping")
