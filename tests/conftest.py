@@ -129,3 +129,61 @@ def service_config(amqp_uri: str):
         return config
 
     return make
+
+
+# -- no whole ID number in the logs of the run ---------------------------------------------------
+# Every resident ID number the tests make goes through `complete_resident_id` (tests/helpers.py
+# imports it from here, after this module has wrapped it). At the end of the session the logs of
+# every platform the run started must hold none of them.
+
+USED_ID_NUMBERS: set[str] = set()
+
+
+def _record_resident_ids() -> None:
+    from services.chassis import identity
+
+    original = identity.complete_resident_id
+    if getattr(original, "records_ids", False):
+        return
+
+    def recording(first17: str) -> str:
+        value = original(first17)
+        USED_ID_NUMBERS.add(value)
+        return value
+
+    recording.records_ids = True  # type: ignore[attr-defined]
+    identity.complete_resident_id = recording
+
+
+_record_resident_ids()
+
+
+def leaked_id_numbers(log_text: str, used: set[str]) -> set[str]:
+    """The used ID numbers that appear whole in `log_text`."""
+    import re
+
+    found = set(re.findall(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", log_text))
+    return {number for number in found if number.upper() in used or number in used}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or not USED_ID_NUMBERS:
+        return
+    try:
+        base = factory.getbasetemp()
+    except Exception:
+        return
+    leaks: dict[str, int] = {}
+    for log in base.rglob("*.log"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        found = leaked_id_numbers(text, USED_ID_NUMBERS)
+        if found:
+            leaks[str(log)] = len(found)
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "whole ID numbers used by the tests appear in the logs of the run: " + ", ".join(
+            f"{path} ({count})" for path, count in leaks.items())
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -41,7 +41,7 @@ class EventTap:
             self.headers.append(dict(message.headers or {}))
             self.seen.append(json.loads(body) if isinstance(body, (str, bytes)) else body)
 
-    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 15) -> list[dict]:
+    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 60) -> list[dict]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate(self.drain()):
@@ -53,7 +53,38 @@ class EventTap:
         self.connection.release()
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 15, interval: float = 0.1) -> Any:
+def purge_handler_queues(amqp_uri: str, service_cls: type) -> int:
+    """Empty the event queues (and their `.retry` queues) of `service_cls`'s handlers; returns how many went.
+
+    The integration tests share one vhost while each test has a fresh database:
+    a retry a previous test's container scheduled (e.g. after two copies of one
+    request raced) would otherwise come back to the next test's container, whose
+    empty inbox does not know it, and be handled there a second time.
+    """
+    from amqp.exceptions import NotFound as QueueNotFound
+    from nameko.events import EventHandler
+
+    names = []
+    for attribute in dir(service_cls):
+        for entrypoint in getattr(getattr(service_cls, attribute), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, EventHandler):
+                name = f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{attribute}"
+                names += [f"{name}.retry", name]  # the retry queue first: it dead-letters into the other
+    purged = 0
+    with Connection(amqp_uri) as connection:
+        for name in names:
+            channel = connection.channel()
+            try:
+                purged += Queue(name, channel=channel).purge() or 0
+            except QueueNotFound:
+                pass  # not declared yet: nothing left in it
+            finally:
+                if channel.is_open:
+                    channel.close()
+    return purged
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 60, interval: float = 0.1) -> Any:
     """Poll `check` until it returns something truthy; fail after `timeout`."""
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -89,3 +120,37 @@ def member_body(organisation_id: str, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+_ports_given: set[int] = set()
+
+
+def free_port() -> int:
+    """A port that is free now, for a server a test starts, chosen outside the kernel's ephemeral range.
+
+    A port from `bind(0)` comes from the ephemeral range, which the platform's
+    own outgoing connections (PostgreSQL, RabbitMQ) draw from too: between the
+    pick and the server's bind, a client connection can take it ("Address
+    already in use"). Ports below that range are only taken by listeners.
+    """
+    import random
+    import socket
+
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            low = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    candidates = range(15000, max(15001, min(low, 65536)))
+    for _ in range(500):
+        port = random.choice(candidates)
+        if port in _ports_given:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
+    raise RuntimeError("no free port below the ephemeral range")

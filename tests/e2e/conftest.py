@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,9 @@ import pytest
 import requests
 
 from services.chassis.config import ROOT
+from tests.helpers import free_port
 
 ADMIN_PASSWORD = "e2e-admin-password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -49,18 +43,23 @@ class Platform:
             return handle.read()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def platform(request, vhost_factory, postgres, tmp_path_factory):
+    """One platform per backend for the whole run: tests share it, so each makes its own
+    organisations and members and never counts on an empty database."""
+    from deploy.launch import components
+
     backend = request.param
     var = tmp_path_factory.mktemp(f"platform-{backend}")
-    amqp_uri = vhost_factory(f"e2e-{backend}-{request.module.__name__.rsplit('.', 1)[-1]}")
+    amqp_uri = vhost_factory(f"e2e-{backend}")
     port = free_port()
     metrics = {name: free_port() for name in ("membership", "welfare", "training", "rights")}
     env = {**os.environ, "VAR_DIR": str(var), "AMQP_URI": amqp_uri, "GATEWAY_PORT": str(port),
-           "ADMIN_PASSWORD": ADMIN_PASSWORD, "RPC_TIMEOUT": "15"}
+           "ADMIN_PASSWORD": ADMIN_PASSWORD, "RPC_TIMEOUT": "15",
+           "FIGURES_INTERVAL": "2"}  # business figures refreshed often enough for a test to see them move
     for name, metrics_port in metrics.items():
         env[f"{name.upper()}_METRICS_PORT"] = str(metrics_port)
-    for name in ("membership", "welfare", "gateway"):
+    for name in components():
         env.pop(f"{name.upper()}_DATABASE_URL", None)
         if backend == "postgresql":
             env[f"{name.upper()}_DATABASE_URL"] = postgres.create(f"e2e_{name}")

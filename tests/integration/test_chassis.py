@@ -203,6 +203,58 @@ def test_the_same_event_twice_is_handled_once(probe, amqp_uri):
     assert tally(engine, "once") == 2
 
 
+def send_request(conn, name: str, correlation_id: str, reply_to: str) -> None:
+    """An RPC request to chassis_probe.record, as nameko's proxy sends one."""
+    conn.Producer(serializer="json").publish(
+        {"args": [name], "kwargs": {}}, exchange="nameko-rpc", routing_key="chassis_probe.record",
+        correlation_id=correlation_id, reply_to=reply_to, headers={}, declare=[])
+
+
+def deliver_without_ack(conn, queue: str, count: int) -> None:
+    """Take `count` messages off `queue` and drop the channel unacked: the broker redelivers them."""
+    channel = conn.channel()
+    for _ in range(count):
+        wait_until(lambda: channel.basic_get(queue, no_ack=False) is not None)
+    channel.close()
+
+
+def test_a_request_delivered_again_after_it_was_done_is_not_run_twice(probe, amqp_uri, container_factory):
+    import uuid
+
+    from kombu import Exchange, Queue
+
+    from services.chassis import metrics
+
+    proxy, engine, config, container = probe
+    done = metrics.RPC_REDELIVERED_DONE.labels("chassis_probe", "record")
+    before = done._value.get()
+    replies = f"probe-replies-{uuid.uuid4().hex}"
+    twice, fresh = str(uuid.uuid4()), str(uuid.uuid4())
+    with Connection(amqp_uri) as conn:
+        Queue(replies, Exchange("nameko-rpc", type="topic", durable=True), routing_key=replies,
+              auto_delete=True)(conn.default_channel).declare()
+        send_request(conn, "twice", twice, replies)
+        wait_until(lambda: tally(engine, "twice") == 1)
+        inbox = Base.metadata.tables["inbox"]
+        with engine.connect() as db:
+            assert db.scalar(select(inbox.c.handler).where(inbox.c.event_id == twice)) == \
+                "rpc:chassis_probe.record"  # it wrote, so the request is in the inbox
+
+        # The connection dropped after the commit and before the ack: the broker hands it out again.
+        container.stop()
+        send_request(conn, "twice", twice, replies)
+        send_request(conn, "fresh", fresh, replies)  # never done: a redelivery of it runs
+        deliver_without_ack(conn, "rpc-chassis_probe", 2)
+        container_factory(LedgerService, config).start()
+
+        wait_until(lambda: tally(engine, "fresh") == 1)
+        # (>=: the first delivery may come again too, if its ack was lost as the container stopped)
+        wait_until(lambda: done._value.get() >= before + 1)
+    proxy.record("after")  # sent after the redeliveries: they are through by its answer
+    assert tally(engine, "twice") == 1
+    assert outbox_rows(engine) == 3  # one event per run (twice, fresh, after), none for the repeat
+
+
 def test_a_failing_handler_is_retried_then_parked_and_can_be_replayed(probe, amqp_uri):
     _, engine, config, container = probe
     FAILING["handler"] = True
@@ -222,3 +274,45 @@ def test_a_failing_handler_is_retried_then_parked_and_can_be_replayed(probe, amq
     wait_until(lambda: tally(engine, "poison") == 1)
     with Connection(amqp_uri) as conn:
         assert parking.parked_depth(conn, queue) == 0
+
+
+class QuorumProbe(ServiceBase):
+    name = "chassis_quorum"
+
+    db = Database(Base.metadata)
+
+    @rpc
+    def ping(self) -> str:
+        return "pong"
+
+    @event_handler("chassis_probe", "tallied")
+    def on_tallied(self, event: dict) -> None:
+        pass
+
+
+def test_with_rabbitmq_quorum_the_services_queues_are_quorum_queues(
+        container_factory, service_config, vhost_factory, tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        pytest.skip("needs rabbitmqctl to read the queues' types")
+    uri = vhost_factory("quorum")
+    monkeypatch.setenv("RABBITMQ_QUORUM", "1")
+    url = f"sqlite:///{tmp_path / 'quorum.db'}"
+    Base.metadata.create_all(create_engine(url))
+    config = {**service_config(url), "AMQP_URI": uri}
+    container = container_factory(QuorumProbe, config)
+    container.start()
+    with ServiceRpcProxy("chassis_quorum", config, timeout=20) as proxy:
+        assert proxy.ping() == "pong"
+    vhost = uri.rsplit("/", 1)[-1]
+    listed = subprocess.run([rabbitmqctl, "-q", "list_queues", "-p", vhost, "name", "type"],
+                            capture_output=True, text=True, check=True).stdout
+    types = dict(line.split("\t") for line in listed.strip().splitlines()[1:] if "\t" in line)
+    handler_queue = "evt-chassis_probe-tallied--chassis_quorum.on_tallied"
+    assert types["rpc-chassis_quorum"] == "quorum"
+    assert types[handler_queue] == "quorum"
+    # the retry and parked queues are declared when first used, with the same arguments
+    assert {t for name, t in types.items() if name.startswith("rpc.reply")} <= {"classic"}

@@ -11,13 +11,14 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.chassis.errors import InvalidInput, NotFound
 from services.membership.service import MembershipService
-from tests.helpers import EventTap, credit_code, member_body, resident_id, wait_until
+from tests.helpers import EventTap, credit_code, member_body, purge_handler_queues, resident_id, wait_until
 
 
 @pytest.fixture
 def membership(container_factory, service_config, database_url_for):
     """The running service, reached through a real RPC proxy (as the gateway reaches it)."""
     config = service_config(database_url_for("membership"))
+    purge_handler_queues(config["AMQP_URI"], MembershipService)  # an earlier test's leftovers stay out
     container_factory(MembershipService, config).start()
     with ServiceRpcProxy("membership", config, timeout=30) as proxy:
         yield proxy
@@ -190,7 +191,7 @@ def test_annual_stats_counts_the_year(membership):
     call(membership, "award_honour", m["id"], {"title": "劳动模范", "level": "city", "year": 2022})
     stats = call(membership, "annual_stats", 2022)
     assert stats == {"new_organisations": 1, "new_members": 2, "new_form_members": 1, "members_total": 2,
-                     "members_left": 1, "honours_awarded": 1}
+                     "members_left": 1, "honours_awarded": 1, "model_workers": 1}
     assert call(membership, "annual_stats", 2021)["members_total"] == 1
 
 

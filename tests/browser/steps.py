@@ -1,0 +1,35 @@
+"""What the browser tests do again and again: sign in, make staff, save screenshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from services.chassis.config import ROOT
+from tests.browser.remote import Page
+
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "var" / "browser-artifacts"))
+STAFF_PASSWORD = "browser-test-password"
+
+
+def shot(page: Page, name: str) -> None:
+    """A screenshot among the run's artifacts (var/ is not committed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.expect(page.get_by_test_id("who")).to_be_visible()
+
+
+def make_staff(platform, username: str, roles: list[str], organisation_id: str | None = None) -> str:
+    body = {"username": username, "password": STAFF_PASSWORD, "display_name": username, "roles": roles}
+    if organisation_id:
+        body["organisation_id"] = organisation_id
+    response = platform.session().post(f"{platform.url}/api/v1/users", json=body)
+    assert response.status_code == 201, response.text
+    return STAFF_PASSWORD

@@ -1,0 +1,373 @@
+"""The web client in a real browser (Debian's Chromium), against the platform as `make run` starts it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import openpyxl
+
+from services.chassis.identity import InvalidIdentifier, validate_resident_id
+from tests.browser.steps import ARTIFACTS, make_staff, shot, sign_in
+from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.helpers import credit_code, resident_id
+
+API = "/api/v1"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{time.monotonic_ns() % 10**9}"
+
+
+def make_unions(platform) -> dict[str, str]:
+    """A federation of our own with two grassroots unions below it."""
+    http = platform.session()
+    fed = http.post(f"{platform.url}{API}/organisations", json={
+        "name": unique("浏览器测试总工会"), "kind": "federation", "established_on": "1950-05-01"})
+    assert fed.status_code == 201, fed.text
+    made = {"federation": fed.json()["id"]}
+    for key, name in (("a", "快递网点工会"), ("b", "网约车司机工会")):
+        union = http.post(f"{platform.url}{API}/organisations", json={
+            "name": unique(name), "kind": "grassroots", "parent_id": made["federation"], "established_on": "2022-03-01",
+            "employer": {"name": unique(name + "单位"), "credit_code": credit_code(), "size": "small"}})
+        assert union.status_code == 201, union.text
+        made[key] = union.json()["id"]
+    return made
+
+
+def register_by_api(platform, organisation_id: str, name: str, joined_on: str = "2024-05-01") -> dict:
+    response = platform.session().post(f"{platform.url}{API}/members", json={
+        "name": name, "id_number": resident_id(), "phone": "13912345678", "organisation_id": organisation_id,
+        "employment_form": "new_form", "joined_on": joined_on})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wrong_check_digit(good: str) -> str:
+    return good[:17] + ("0" if good[17] != "0" else "1")
+
+
+def field_error(page, name: str):
+    return page.locator(f"[data-field='{name}'] .field-error")
+
+
+def test_sign_in_register_find_and_switch_language(platform, page):
+    unions = make_unions(platform)
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.expect(page.get_by_test_id("who")).to_contain_text("系统管理员")
+    # The gateway's cookie session: no token where scripts can read it, only the CSRF cookie.
+    assert page.evaluate("sessionStorage.getItem('union.token')") is None
+    cookies = page.evaluate("document.cookie")
+    assert "union_csrf=" in cookies and "union_session" not in cookies
+    page.expect(page.locator("[data-stat=new_members]")).to_be_visible()
+    shot(page, "dashboard")
+
+    # Register: a wrong check digit is caught next to the field, and nothing typed is lost.
+    page.goto(f"{platform.url}/#/members/new")
+    name = unique("张")
+    good = resident_id()
+    form = page.get_by_test_id("register-form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=id_number]").fill(wrong_check_digit(good))
+    form.locator("input[name=phone]").fill("13800138000")
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.locator("input[name=occupation]").fill("快递员")
+    form.locator("button[type=submit]").click()
+    page.expect(field_error(page, "id_number")).to_contain_text("校验位")
+    page.expect(form.locator("input[name=name]")).to_have_value(name)
+    page.expect(form.locator("input[name=occupation]")).to_have_value("快递员")
+    shot(page, "register-bad-id")
+
+    # A rule only the server knows (the ID number is already an active member's) shows next to the field too.
+    taken = register_by_api(platform, unions["b"], unique("李"))
+    form.locator("input[name=id_number]").fill(taken["id_number"])
+    form.locator("button[type=submit]").click()
+    page.expect(field_error(page, "id_number")).to_contain_text("已有使用该身份证号码的在册会员")
+    page.expect(form.locator("input[name=phone]")).to_have_value("13800138000")
+
+    form.locator("input[name=id_number]").fill(good)
+    form.locator("button[type=submit]").click()
+    page.expect(page.get_by_test_id("member-page")).to_contain_text(name)
+    page.expect(page.get_by_test_id("history")).to_contain_text("加入")
+    shot(page, "member")
+
+    # Find the member by name.
+    page.goto(f"{platform.url}/#/members")
+    page.locator("form[role=search] input[name=q]").fill(name)
+    page.locator("form[role=search] button[type=submit]").click()
+    results = page.get_by_test_id("member-results")
+    page.expect(results.locator("tbody tr")).to_have_count(1)
+    page.expect(results).to_contain_text(good)  # admin has the pii role: the ID number in full
+    shot(page, "members")
+
+    # English and back; the search the user typed survives the switch.
+    page.get_by_test_id("language").click()
+    page.expect(page.locator("nav.main")).to_contain_text("Members")
+    page.expect(page.locator("form[role=search] input[name=q]")).to_have_value(name)
+    page.expect(page.locator("table.list thead")).to_contain_text("ID number")
+    shot(page, "members-english")
+    page.get_by_test_id("language").click()
+    page.expect(page.locator("nav.main")).to_contain_text("会员")
+    assert page.evaluate("[...window.__i18nMissing]") == []
+
+
+def test_the_client_checks_ids_as_the_server_does(platform, page):
+    page.goto(f"{platform.url}/")
+    samples = [resident_id(), resident_id("19851231", "110105"), "11010519491231002X", "11010519491231002x",
+               "110105194912310021", "990105194912310021", "110105199002300011", "1101051990", "A10105194912310021",
+               "110105189912310020", wrong_check_digit(resident_id("20000229", "440301"))]
+    verdicts = page.evaluate(
+        "async (ids) => { const v = await import('/static/js/validate.js');"
+        " return ids.map((id) => v.residentIdProblem(id) === null); }", samples)
+    for sample, accepted in zip(samples, verdicts, strict=True):
+        try:
+            validate_resident_id(sample)
+            expected = True
+        except InvalidIdentifier:
+            expected = False
+        assert accepted is expected, sample
+    money = page.evaluate(
+        "async () => { const f = await import('/static/js/format.js');"
+        " return [f.yuan(123456), f.yuan(5), f.yuan(-100), f.yuan(0), f.parseYuan('1,234.5'), f.parseYuan('0.07'),"
+        " f.parseYuan('1.234'), f.parseYuan('abc'), f.day('2024-02-29'), f.day('2024-02-29T23:30:00Z').length]; }")
+    assert money == ["¥1,234.56", "¥0.05", "-¥1.00", "¥0.00", 123450, 7, None, None, "2024-02-29", 10]
+
+
+def test_a_union_chair_sees_only_their_own_unions_members(platform, page):
+    unions = make_unions(platform)
+    own = register_by_api(platform, unions["a"], unique("王"))
+    other = register_by_api(platform, unions["b"], unique("赵"))
+    chair = unique("chair")
+    password = make_staff(platform, chair, ["union_chair"], unions["a"])
+    sign_in(page, platform.url, chair, password)
+    page.expect(page.get_by_test_id("who")).to_contain_text("基层工会主席")
+
+    page.goto(f"{platform.url}/#/members/{own['id']}")
+    page.expect(page.get_by_test_id("member-page")).to_contain_text(own["name"])
+    page.expect(page.get_by_test_id("member-page")).to_contain_text("*")  # no pii role: masked
+    page.goto(f"{platform.url}/#/members/{other['id']}")
+    page.expect(page.locator(".form-error")).to_contain_text("未找到")
+    page.expect(page.locator("body")).not_to_contain_text(other["name"])
+
+    page.goto(f"{platform.url}/#/members")
+    page.locator("form[role=search] input[name=q]").fill(other["name"])
+    page.locator("form[role=search] button[type=submit]").click()
+    page.expect(page.locator(".empty")).to_be_visible()
+    page.expect(page.locator("body")).not_to_contain_text(other["name"])
+    page.goto(f"{platform.url}/#/unions")
+    page.expect(page.get_by_test_id("union-tree")).not_to_contain_text("网约车司机工会")
+
+
+def test_an_auditor_is_not_offered_what_it_may_not_do(platform, page):
+    auditor = unique("auditor")
+    sign_in(page, platform.url, auditor, make_staff(platform, auditor, ["auditor"]))
+    page.goto(f"{platform.url}/#/members")
+    page.expect(page.locator("form[role=search]")).to_be_visible()
+    page.expect(page.get_by_text("登记会员")).to_have_count(0)
+    page.expect(page.get_by_text("导入名册")).to_have_count(0)
+    page.goto(f"{platform.url}/#/members/new")
+    page.expect(page.locator("form[data-testid=register-form]")).to_have_count(0)
+    page.expect(page.locator("nav.main a[data-nav=welfare]")).to_be_visible()  # auditors read every area
+    page.expect(page.locator("nav.main a[data-nav=staff]")).to_have_count(0)  # accounts are the admin's
+
+    page.get_by_text("退出").click()
+    page.expect(page.locator("input[name=username]")).to_be_visible()
+    page.reload()
+    page.expect(page.locator("input[name=username]")).to_be_visible()  # signed out for good, not just hidden
+
+
+def test_unions_tree_import_with_rejected_rows_and_export(platform, page, tmp_path):
+    unions = make_unions(platform)
+    register_by_api(platform, unions["a"], unique("孙"))
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/unions/{unions['a']}")
+    page.expect(page.get_by_test_id("members-total")).to_have_text("1")
+    shot(page, "unions")
+
+    roster = tmp_path / "roster.csv"
+    good_name, bad_name = unique("周"), unique("吴")
+    with roster.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["姓名", "身份证号码", "手机号码", "工会ID", "就业形态", "入会日期"])
+        writer.writerow([good_name, resident_id(), "13700001111", unions["a"], "standard", "2024-01-02"])
+        bad_id = wrong_check_digit(resident_id())
+        writer.writerow([bad_name, bad_id, "13700002222", unions["a"], "standard", "2024-01-02"])
+    page.goto(f"{platform.url}/#/members/import")
+    page.locator("input[type=file]").set_input_files(str(roster))
+    page.get_by_test_id("import-form").locator("button[type=submit]").click()
+    progress = page.get_by_test_id("import-progress")
+    page.expect(progress.locator("h3")).to_have_text("导入完成", timeout=30000)
+    page.expect(progress).to_contain_text("导入 1，拒收 1")
+    shot(page, "import")
+    rejected = tmp_path / "rejected.csv"
+    page.download(progress.locator("button"), str(rejected))
+    rows = list(csv.reader(io.StringIO(rejected.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2 and rows[1][1] == "id_number" and bad_name in rows[1]
+
+    page.goto(f"{platform.url}/#/members?organisation_id={unions['a']}")
+    page.expect(page.get_by_test_id("member-results")).to_contain_text(good_name)
+    exported = tmp_path / "members.xlsx"
+    assert page.download(page.get_by_text("导出 Excel"), str(exported)).endswith(".xlsx")
+    rows = list(openpyxl.load_workbook(exported).active.iter_rows(values_only=True))
+    names = {row[rows[0].index("姓名")] for row in rows[1:]}
+    assert good_name in names and bad_name not in names
+
+
+def test_the_annual_report_is_a_printable_page(platform, page):
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/report")
+    report = page.get_by_test_id("annual-report")
+    page.expect(report.locator("article h1")).to_contain_text("年度工会工作报告")
+    page.expect(report).to_contain_text("新发展会员")
+    page.emulate_media(media="print")
+    page.expect(page.locator("header.top")).to_be_hidden()
+    shot(page, "annual-report-print")
+    assert ARTIFACTS.is_dir()
+
+
+def test_the_client_files_are_public_cached_and_confined(platform):
+    import requests
+
+    index = requests.get(f"{platform.url}/")
+    assert index.status_code == 200 and index.headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self' 'sha256-" in index.headers["Content-Security-Policy"]
+    assert index.headers["Cache-Control"] == "no-cache"
+    again = requests.get(f"{platform.url}/", headers={"If-None-Match": index.headers["ETag"]})
+    assert again.status_code == 304 and not again.content
+    script = requests.get(f"{platform.url}/static/js/app.js")
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    vendored = requests.get(f"{platform.url}/static/vendor/preact.mjs")
+    assert vendored.headers["Cache-Control"].startswith("public, max-age=")
+    for outside in ("/static/../routes/web.py", "/static/%2e%2e/routes/web.py", "/static/nothing.js"):
+        assert requests.get(f"{platform.url}{outside}").status_code == 404, outside
+
+
+def test_an_ended_session_signs_in_again_over_the_form_without_losing_it(platform, page):
+    unions = make_unions(platform)
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/members/new")
+    form = page.get_by_test_id("register-form")
+    name = unique("钱")
+    form.locator("input[name=name]").fill(name)
+    form.locator("input[name=id_number]").fill(resident_id())
+    form.locator("input[name=phone]").fill("13600136000")
+    form.locator("select[name=organisation_id]").select_option(unions["b"])
+    # As if the session expired: the session cookie (if the gateway sets one) and the token no longer work.
+    page.context.clear_cookies()
+    page.evaluate("sessionStorage.setItem('union.token', 'no-longer-valid')")
+    form.locator("button[type=submit]").click()
+    overlay = page.locator(".overlay")
+    page.expect(overlay).to_contain_text("登录已过期")
+    overlay.locator("input[name=username]").fill("admin")
+    overlay.locator("input[name=password]").fill(ADMIN_PASSWORD)
+    overlay.locator("button[type=submit]").click()
+    page.expect(overlay).to_have_count(0)
+    page.expect(form.locator("input[name=name]")).to_have_value(name)
+    form.locator("button[type=submit]").click()
+    page.expect(page.get_by_test_id("member-page")).to_contain_text(name)
+
+
+def test_the_hotline_queue_marks_overdue_orders_and_asks_what_an_action_needs(platform, page):
+    from datetime import UTC, datetime, timedelta
+
+    http = platform.session()
+    late, fresh = unique("刘师傅"), unique("骑手")
+    for name, days_ago in ((late, 20), (fresh, 0)):
+        response = http.post(f"{platform.url}{API}/hotline-orders", json={
+            "caller_name": name, "phone": "13900001234", "category": "wage_arrears", "wage_amount_fen": 1_250_050,
+            "description": "来电反映欠薪", "received_at": (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()})
+        assert response.status_code == 201, response.text
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/rights/hotline")
+    late_row = page.locator("[data-testid=hotline] tr", has_text=late)
+    page.expect(late_row).to_contain_text("已超期")
+    page.expect(late_row).to_contain_text("¥12,500.50")
+    page.expect(page.locator("[data-testid=hotline] tr", has_text=fresh)).not_to_contain_text("已超期")
+    shot(page, "rights-hotline")
+    late_row.locator("button[data-action=assign]").click()
+    late_row.locator("button[type=submit]").click()
+    page.expect(late_row.locator(".field-error")).to_contain_text("必填")
+    late_row.locator("input[name=handler_name]").fill("王律师")
+    late_row.locator("button[type=submit]").click()
+    page.expect(late_row).to_contain_text("办理中")
+
+
+def test_a_rights_officer_takes_a_call_and_opens_a_case_in_the_browser(platform, page):
+    officer = unique("rights.")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["rights_officer"]))
+    page.goto(f"{platform.url}/#/rights/hotline")
+    page.get_by_test_id("order.new-open").click()
+    form = page.get_by_test_id("order.new")
+    form.locator("button[type=submit]").click()
+    page.expect(form.locator("[data-field=caller_name] .field-error")).to_contain_text("必填")
+    caller = unique("外卖骑手")
+    form.locator("input[name=caller_name]").fill(caller)
+    form.locator("input[name=phone]").fill("12345")  # neither a mobile nor a landline: the server says so
+    form.locator("select[name=category]").select_option("wage_arrears")
+    form.locator("input[name=wage_amount_fen]").fill("8600.5")
+    form.locator("textarea[name=description]").fill("平台拖欠三个月配送费")
+    form.locator("button[type=submit]").click()
+    page.expect(form.locator("[data-field=phone] .field-error")).to_be_visible()
+    page.expect(form.locator("[data-field=wage_amount_fen]")).to_contain_text("涉及工资")
+    form.locator("input[name=phone]").fill("13900001234")
+    shot(page, "rights-hotline-intake")
+    form.locator("button[type=submit]").click()
+    row = page.locator("[data-testid=hotline] tr", has_text=caller)
+    page.expect(row).to_contain_text("¥8,600.50")
+    page.expect(row).to_contain_text("欠薪")
+    page.expect(page.get_by_test_id("order.new")).to_have_count(0)
+
+    page.goto(f"{platform.url}/#/rights/cases")
+    page.get_by_test_id("case.new-open").click()
+    form = page.get_by_test_id("case.new")
+    claimant = unique("王师傅")
+    form.locator("input[name=claimant_name]").fill(claimant)
+    form.locator("input[name=employer_name]").fill("某建筑劳务公司")
+    form.locator("select[name=kind]").select_option("wage_arrears")
+    form.locator("input[name=amount_claimed_fen]").fill("23000")
+    form.locator("button[type=submit]").click()
+    case_row = page.locator("[data-testid=cases] tr", has_text=claimant)
+    page.expect(case_row).to_contain_text("¥23,000.00")
+    page.expect(case_row).to_contain_text("某建筑劳务公司")
+    shot(page, "rights-case-intake")
+    cases = platform.session().get(f"{platform.url}{API}/dispute-cases", params={"limit": 500}).json()["items"]
+    assert [c["amount_claimed_fen"] for c in cases if c["claimant_name"] == claimant] == [2_300_000]
+
+
+def test_a_nomination_is_reviewed_beside_the_members_record(platform, page):
+    from datetime import date
+
+    unions = make_unions(platform)
+    member = register_by_api(platform, unions["a"], unique("孙师傅"))
+    nomination = platform.session().post(f"{platform.url}{API}/craftsmen/nominations", json={
+        "member_id": member["id"], "level": "seed", "year": date.today().year})
+    assert nomination.status_code == 201, nomination.text
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/training/nominations?status=pending")
+    row = page.locator("[data-testid=nominations] tr", has_text=member["name"])
+    page.expect(row).to_contain_text("种子工匠")
+    page.expect(row).to_contain_text("培训 0 学时")  # the evidence: the member's record
+    shot(page, "training-nominations")
+    row.get_by_text("通过", exact=True).click()
+    page.expect(row).to_have_count(0)  # no longer waiting for review
+    page.goto(f"{platform.url}/#/training/nominations?status=public_notice")
+    page.expect(page.locator("[data-testid=nominations] tr", has_text=member["name"])).to_contain_text("公示中")
+
+
+def test_an_admin_makes_a_union_chair_account(platform, page):
+    unions = make_unions(platform)
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/staff")
+    form = page.get_by_test_id("account-form")
+    username = unique("chair.")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=display_name]").fill("张主席")
+    form.locator("input[name=password]").fill("a-long-enough-password")
+    form.locator("input[name=roles][value=union_chair]").check()
+    form.locator("button[type=submit]").click()
+    page.expect(form.locator("[data-field=organisation_id] .field-error")).to_contain_text("必须选择所在工会")
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.locator("button[type=submit]").click()
+    page.expect(page.get_by_test_id("accounts")).to_contain_text(username)
+    page.expect(form.locator("input[name=username]")).to_have_value("")
