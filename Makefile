@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 PYTHON ?= python3
 
-.PHONY: install run test test-unit lint bench clean
+.PHONY: install run test test-unit test-faults lint bench bench-welfare demo clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ run: install
 ## The whole suite: unit, integration (RabbitMQ, SQLite and PostgreSQL) and end-to-end.
 test: install
 	$(PY) -m tests.prepare
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/faults $(PYTEST_ARGS)
+
+## Fault tests: the platform with a private RabbitMQ node and PostgreSQL cluster that the
+## tests kill, stop and restart (tests/faults/README.md). A few minutes.
+test-faults: install
+	$(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
 test-unit: install
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
@@ -33,6 +38,15 @@ bench: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk) || \
 		(echo "make bench needs wrk (apt-get install wrk), or run: $(PY) -m bench.run --tool locust"; exit 1)
 	$(PY) -m bench.run
+	$(PY) -m bench.welfare
+
+## Welfare's year at the source's scale (enrolment of 21,895 members, 1,086 claims); figures to bench/RESULTS.md.
+bench-welfare: install
+	$(PY) -m bench.welfare
+
+## Fill the platform `make run` started with one city's 2022 through the API, then check the annual report.
+demo: install
+	$(PY) -m demo $(DEMO_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
