@@ -457,7 +457,8 @@ class Api(HttpRequestHandler):
                 body = None
         try:
             audit.record(
-                self._engine(), principal=principal, actor=actor, method=request.method,
+                dependency_of(self.container, Database).single_statement_engine,
+                principal=principal, actor=actor, method=request.method,
                 route=route_template(self.url), operation=self.route_name,
                 object_id=audit.object_id_of(getattr(request, "path_values", {}) or {}, status, body),
                 request_id=request_id, status=status, full_identifiers=full,

@@ -231,6 +231,16 @@ class Database(DependencyProvider):
         if self.outbox is not None:
             self.relay = OutboxRelay(self.container.service_name, self.engine, self.outbox, config, self.inbox)
 
+    @property
+    def single_statement_engine(self) -> Engine:
+        """Where one statement, atomic on its own (an audit entry), is written without a transaction.
+
+        On PostgreSQL that is the autocommit engine, which saves the BEGIN and
+        COMMIT round trips; SQLite has one writer connection, which every
+        write must share, so there it is the main engine.
+        """
+        return self.engine if self.url.startswith("sqlite") else self.read_engine
+
     def start(self) -> None:
         if self.relay is not None:
             self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")

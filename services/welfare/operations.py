@@ -388,13 +388,21 @@ def list_claims(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> di
 
 def approve_claim(db: UnitOfWork, claim_id: int, data: dict[str, Any], within: Any = None) -> dict:
     session = db.session
-    claim = _get(session, Claim, claim_id, directory.scope_path(session, within), "claim", lock=True)
+    prefix = directory.scope_path(session, within)
+    # The claim, its enrolment and its plan in one statement (one round trip, which counts at a working
+    # pace); locking the enrolment serialises the member's approvals, so two cannot both use one cap.
+    row = session.execute(
+        select(Claim, Enrolment, MutualAidPlan)
+        .join(Enrolment, (Enrolment.plan_id == Claim.plan_id) & (Enrolment.member_id == Claim.member_id))
+        .join(MutualAidPlan, MutualAidPlan.id == Claim.plan_id)
+        .where(Claim.id == claim_id).with_for_update(of=(Claim, Enrolment))).first()
+    if row is not None and _in_scope(row[0].organisation_path, prefix):
+        claim, enrolment, plan = row
+    else:  # not enrolled (cannot be approved), out of scope or missing (404)
+        claim = _get(session, Claim, claim_id, prefix, "claim", lock=True)
+        enrolment, plan = None, session.get(MutualAidPlan, claim.plan_id)
     rules.check_transition("claim", claim.status, "approved")
     data = load(schemas.ApproveClaimSchema, data)
-    # Locking the enrolment serialises the member's approvals, so two cannot both use one cap.
-    enrolment = session.scalar(select(Enrolment).where(Enrolment.plan_id == claim.plan_id,
-                                                       Enrolment.member_id == claim.member_id).with_for_update())
-    plan = session.get(MutualAidPlan, claim.plan_id)
     left = rules.remaining_caps(json.loads(plan.caps), plan.annual_cap_fen,
                                 _used_by_kind(session, plan.id, claim.member_id))
     covered = enrolment is not None and rules.covered_on(enrolment.enrolled_on, enrolment.paid_through,

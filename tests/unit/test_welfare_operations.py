@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import delete
 
 from services.chassis.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.welfare import ledger, operations
-from services.welfare.models import Base
+from services.welfare.models import Base, Enrolment
 from tests.unit.fakes import FakeUnitOfWork
 
 TODAY = date(2022, 6, 15)
@@ -254,6 +255,21 @@ def test_a_claim_goes_filed_approved_paid_exactly_once(db):
     assert db.types().count("claim_paid") == 1
     stats = ops(db).annual_stats(2022)
     assert (stats["claims_paid"], stats["claims_paid_fen"]) == (1, 12_000)
+
+
+def test_a_claim_is_approved_only_within_the_callers_unions_and_only_while_enrolled(db):
+    p = enrolled(db)
+    c = claim(db, p["id"])
+    with pytest.raises(NotFound):  # union 9's chair does not see union 7's claim
+        ops(db).approve_claim(int(c["id"]), {"amount_approved_fen": 1_000}, within="9")
+    with pytest.raises(NotFound):
+        ops(db).approve_claim(999_999, {"amount_approved_fen": 1_000})
+    # An enrolment that is gone (cover never bought) leaves nothing to approve against.
+    db.session.execute(delete(Enrolment).where(Enrolment.member_id == int(c["member_id"])))
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        ops(db).approve_claim(int(c["id"]), {"amount_approved_fen": 1_000})
+    assert ops(db).get_claim(int(c["id"]))["status"] == "filed"
 
 
 def approved_claims(db, amounts: list[int]) -> list[int]:

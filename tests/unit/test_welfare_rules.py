@@ -41,6 +41,14 @@ def test_a_closed_year_takes_no_entries():
         rules.check_year_open("on", 2022, [2021, 2022])
 
 
+def test_only_a_posting_dated_today_before_new_years_eve_skips_the_year_closes():
+    today = date(2023, 6, 15)
+    assert not rules.books_may_be_closed(today, today)  # nobody can close 2023 during 2023
+    assert rules.books_may_be_closed(date(2022, 12, 30), today)  # a back-dated posting: 2022 may be closed
+    assert rules.books_may_be_closed(date(2023, 6, 14), today)
+    assert rules.books_may_be_closed(date(2023, 12, 31), date(2023, 12, 31))  # a close may follow at midnight
+
+
 def test_caps_are_known_kinds_within_the_annual_cap():
     assert rules.check_caps({"accident": 500}, 1000) == {"accident": 500}
     with pytest.raises(InvalidInput) as raised:

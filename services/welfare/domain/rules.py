@@ -65,6 +65,16 @@ def check_can_pay(field: str, account: str, balance_fen: int, amount_fen: int) -
         )
 
 
+def books_may_be_closed(day: date, today: date) -> bool:
+    """Whether posting on `day` needs a look at the year closes.
+
+    Only an ended year can be closed, so a posting dated today is in an open
+    year, except on 31 December, when the year's close may come in just after
+    midnight, before the posting commits.
+    """
+    return day != today or (day.month, day.day) == (12, 31)
+
+
 def check_year_open(field: str, year: int, closed_years: Iterable[int]) -> None:
     if year in set(closed_years):
         raise InvalidInput.field(field, f"the books of {year} are closed; post a correction in an open year")
