@@ -226,6 +226,11 @@ class CompetitionQuerySchema(PageQuerySchema):
     organisation_id = fields.String()
 
 
+class JudgeMarkSchema(StrictSchema):
+    judge = fields.String()
+    score = fields.Float()
+
+
 class EntrySchema(StrictSchema):
     id = fields.String()
     competition_id = fields.String()
@@ -234,6 +239,8 @@ class EntrySchema(StrictSchema):
     final_score = fields.Float(allow_none=True)
     rank = fields.Integer(allow_none=True)
     award = fields.String(allow_none=True, metadata={"description": "first, second, third, excellence"})
+    scores = fields.List(fields.Nested(JudgeMarkSchema), metadata={
+        "description": "each judge's mark, in the listing of a competition's entries"})
 
 
 class MarkSchema(StrictSchema):

@@ -35,13 +35,30 @@ def competition_view(db: UnitOfWork, competition: Competition) -> dict[str, Any]
     }
 
 
-def entry_view(entry: Entry, names: dict[int, str]) -> dict[str, Any]:
-    return {
+def entry_view(entry: Entry, names: dict[int, str], marks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    view = {
         "id": str(entry.id), "competition_id": str(entry.competition_id), "member_id": str(entry.member_id),
         "member_name": names.get(entry.member_id),
         "final_score": entry.final_score_centi / 100 if entry.final_score_centi is not None else None,
         "rank": entry.rank, "award": entry.award,
     }
+    if marks is not None:
+        view["scores"] = marks
+    return view
+
+
+def judges_marks(db: UnitOfWork, entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each entry's marks, judge by judge, for the entries listed.
+
+    Sorted by the judge's name here, not in SQL, so the order is the same on every database's collation.
+    """
+    marks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if entry_ids:
+        rows = db.session.execute(select(JudgeScore.entry_id, JudgeScore.judge, JudgeScore.score_centi)
+                                  .where(JudgeScore.entry_id.in_(entry_ids)))
+        for entry_id, judge, centi in sorted(rows, key=lambda row: (row[0], row[1])):
+            marks[entry_id].append({"judge": judge, "score": centi / 100})
+    return marks
 
 
 def create_competition(db: UnitOfWork, data: dict[str, Any], within: Any = None) -> dict[str, Any]:
@@ -82,7 +99,8 @@ def list_entries(db: UnitOfWork, competition_id: Any, query: dict[str, Any]) -> 
     result = paged(session, select(Entry).where(Entry.competition_id == competition.id), Entry, query,
                    lambda e: rows.append(e) or e)
     names = directory.member_names(session, [e.member_id for e in rows])
-    result["items"] = [entry_view(e, names) for e in rows]
+    marks = judges_marks(db, [e.id for e in rows])
+    result["items"] = [entry_view(e, names, marks.get(e.id, [])) for e in rows]
     return result
 
 

@@ -8,6 +8,7 @@ which Playwright's sync API hangs. So the tests talk to this driver instead
     {"op": "expect", "page": 1, "chain": [...], "assertion": "to_have_text", "args": ["x"], "kwargs": {}}
     {"op": "download", "page": 1, "chain": [...], "path": "/tmp/f.xlsx"}
     {"op": "new_page"} / {"op": "close_page", "page": 1} / {"op": "console", "page": 1}
+    {"op": "accept_dialogs", "page": 1, "text": null}
 
 Each answer is {"ok": true, "value": ...} or {"ok": false, "kind": "AssertionError|TimeoutError|Error", "error": "..."}.
 Debian's chromium is used (`/usr/bin/chromium`); Playwright never downloads a browser.
@@ -78,6 +79,10 @@ def main() -> None:
                 elif op == "expect":
                     target = resolve(pages[command["page"]], command["chain"])
                     getattr(expect(target), command["assertion"])(*command["args"], **command["kwargs"])
+                    value = None
+                elif op == "accept_dialogs":  # confirm() answers OK and prompt() `text` from now on
+                    answer_with = () if command.get("text") is None else (command["text"],)
+                    pages[command["page"]].on("dialog", lambda dialog, a=answer_with: dialog.accept(*a))
                     value = None
                 elif op == "download":
                     page = pages[command["page"]]

@@ -103,6 +103,10 @@ class Page(Target):
         """Click `locator`, save the download to `path`; the browser's suggested file name."""
         return self._driver.send(op="download", page=self._page, chain=locator._chain, path=path)
 
+    def accept_dialogs(self, text: str | None = None) -> None:
+        """From now on, confirm() answers OK and prompt() answers `text` (Playwright dismisses them otherwise)."""
+        self._driver.send(op="accept_dialogs", page=self._page, text=text)
+
     def console(self) -> list[str]:
         return self._driver.send(op="console", page=self._page)
 

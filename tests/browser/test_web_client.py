@@ -214,12 +214,16 @@ def test_unions_tree_import_with_rejected_rows_and_export(platform, page, tmp_pa
     assert good_name in names and bad_name not in names
 
 
-def test_the_annual_report_is_a_printable_page(platform, page):
+def test_the_annual_report_is_a_printable_page(platform, page, tmp_path):
     sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
     page.goto(f"{platform.url}/#/report")
     report = page.get_by_test_id("annual-report")
     page.expect(report.locator("article h1")).to_contain_text("年度工会工作报告")
     page.expect(report).to_contain_text("新发展会员")
+    exported = tmp_path / "report.xlsx"
+    assert page.download(page.get_by_role("button", name="导出 Excel"), str(exported)).endswith(".xlsx")
+    cells = [cell for row in openpyxl.load_workbook(exported).active.iter_rows(values_only=True) for cell in row]
+    assert "新发展会员" in cells
     page.emulate_media(media="print")
     page.expect(page.locator("header.top")).to_be_hidden()
     shot(page, "annual-report-print")
@@ -371,3 +375,66 @@ def test_an_admin_makes_a_union_chair_account(platform, page):
     form.locator("button[type=submit]").click()
     page.expect(page.get_by_test_id("accounts")).to_contain_text(username)
     page.expect(form.locator("input[name=username]")).to_have_value("")
+
+
+def test_a_training_officer_marks_a_competition_and_publishes_its_results(platform, page):
+    from datetime import date
+
+    from tests.helpers import wait_until
+
+    unions = make_unions(platform)
+    first, second = (register_by_api(platform, unions["a"], unique(name)) for name in ("车工甲", "车工乙"))
+    http = platform.session()
+    for member in (first, second):  # training's copy of the members arrives by event
+        wait_until(lambda m=member: http.get(
+            f"{platform.url}{API}/members/{m['id']}/training-record").status_code == 200, timeout=30)
+    made = http.post(f"{platform.url}{API}/competitions", json={
+        "name": unique("数控车工技能大赛"), "kind": "skill", "organisation_id": unions["federation"],
+        "held_on": date.today().isoformat()})
+    assert made.status_code == 201, made.text
+    competition = made.json()
+    entered = http.post(f"{platform.url}{API}/competitions/{competition['id']}/entries",
+                        json={"member_id": first["id"]})
+    assert entered.status_code == 201, entered.text
+    officer = unique("training")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["training_officer"]))
+
+    page.goto(f"{platform.url}/#/training/competitions")
+    page.get_by_role("link", name=competition["name"]).click()
+    detail = page.get_by_test_id("competition")
+    page.expect(detail).to_contain_text("满分 100 分")
+    # The second entrant is entered through the page.
+    page.locator("input[name=member_id_search]").fill(second["name"])
+    page.locator(".choices button", has_text=second["name"]).click()
+    page.locator("form", has_text="报名参赛").get_by_role("button", name="保存").click()
+    entries = page.get_by_test_id("entries")
+    page.expect(entries.locator("tbody tr")).to_have_count(2)
+
+    def marks(judge: str, of_first: str, of_second: str) -> None:
+        page.get_by_test_id("judge").fill(judge)
+        page.locator(f"input[name=mark_{first['id']}]").fill(of_first)
+        page.locator(f"input[name=mark_{second['id']}]").fill(of_second)
+        page.get_by_role("button", name="录入评委打分").click()
+
+    marks("评委甲", "95", "88")
+    page.expect(page.get_by_role("status")).to_contain_text("已录入 2 名选手的打分")
+    page.expect(entries.locator("thead")).to_contain_text("评委甲")
+    marks("评委乙", "101", "92")  # past the maximum: refused in the page, nothing sent
+    page.expect(field_error(page, f"mark_{first['id']}")).to_contain_text("分数须在 0 到 100 之间")
+    page.locator(f"input[name=mark_{first['id']}]").fill("90")
+    page.get_by_role("button", name="录入评委打分").click()
+    page.expect(entries.locator("thead")).to_contain_text("评委乙")
+    scored = http.get(f"{platform.url}{API}/competitions/{competition['id']}/entries").json()["items"]
+    assert {e["member_id"]: {m["judge"]: m["score"] for m in e["scores"]} for e in scored} == {
+        first["id"]: {"评委甲": 95.0, "评委乙": 90.0}, second["id"]: {"评委甲": 88.0, "评委乙": 92.0}}
+
+    shot(page, "training-competition-marking")
+    page.accept_dialogs()
+    page.get_by_role("button", name="公布成绩").click()
+    page.expect(detail).to_contain_text("已公布")
+    page.expect(entries.locator("tr", has_text=first["name"])).to_contain_text("92.5")
+    page.expect(entries.locator("tr", has_text=first["name"])).to_contain_text("一等奖")
+    page.expect(entries.locator("tr", has_text=second["name"])).to_contain_text("90")
+    page.expect(page.get_by_test_id("judge")).to_have_count(0)  # frozen: no more marking
+    shot(page, "training-competition")
+    assert http.get(f"{platform.url}{API}/competitions/{competition['id']}").json()["status"] == "published"

@@ -267,6 +267,8 @@ def test_competition_entries_judges_results_and_frozen(world):
         rpc.enter_competition(cid, {"member_id": stranger})
     entries = rpc.list_entries(cid, {"limit": 2})
     assert len(entries["items"]) == 2 and entries["next_cursor"]
+    first = next(e for e in rpc.list_entries(cid, {})["items"] if e["member_id"] == people[0])
+    assert first["scores"] == [{"judge": judge, "score": float(marks[0])} for judge, marks in sorted(judges.items())]
     assert rpc.get_competition(cid)["status"] == "published"
     listed = rpc.list_competitions({"year": 2022, "status": "published", "kind": "skill"})["items"]
     assert cid in [c["id"] for c in listed]

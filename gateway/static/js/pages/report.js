@@ -1,5 +1,6 @@
 // The annual report, laid out like the federation's work report, printable from the browser.
 import { useState } from 'preact/hooks';
+import { download } from '../api.js';
 import { today } from '../format.js';
 import { t } from '../i18n.js';
 import { LoadError, Loading, html } from '../ui.js';
@@ -19,14 +20,20 @@ function Paragraph({ block, data }) {
 export function ReportPage({ query }) {
   const [year, setYear] = useState(Number(query.get('year')) || new Date().getFullYear());
   const report = useAnnual(year);
+  const [exportError, setExportError] = useState(null);
   const sections = ['membership', 'welfare', 'training', 'rights'];
+  const exportExcel = () => {
+    setExportError(null);
+    download('/reports/annual/export', { year }, `annual-report-${year}.xlsx`).catch(setExportError);
+  };
   return html`<section class="report" data-testid="annual-report">
     <div class="title-row no-print">
       <h2>${t('nav.report')}</h2>
       <div class="actions"><${YearPicker} year=${year} onChange=${setYear} />
-        <button type="button" onClick=${() => window.print()}>${t('report.print')}</button></div>
+        <button type="button" onClick=${() => window.print()}>${t('report.print')}</button>
+        <button type="button" class="secondary" onClick=${exportExcel}>${t('report.export')}</button></div>
     </div>
-    <${LoadError} error=${report.error} />
+    <${LoadError} error=${report.error || exportError} />
     ${report.loading && !report.data ? html`<${Loading} />` : null}
     ${report.data ? html`<article class="paper">
       <h1>${t('report.heading', { year })}</h1>

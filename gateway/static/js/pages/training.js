@@ -84,11 +84,96 @@ function CompetitionResults({ competition }) {
   return html`<div class="small">${ranked.slice(0, 3).map((r) => html`<div>${r.rank}. ${r.member_name || `#${r.member_id}`} · ${r.final_score}${r.award ? ` · ${label('award', r.award)}` : ''}</div>`)}</div>`;
 }
 
-function Competitions() {
-  const list = useAsync(() => get('/competitions', { limit: 100 }), []);
+/** A competition's entrants with each judge's mark; officers record marks and publish, chairs enter members. */
+function CompetitionDetail({ user, id }) {
+  const competition = useAsync(() => get(`/competitions/${id}`), [id]);
+  const entries = useAsync(() => get(`/competitions/${id}/entries`, { limit: 500 }), [id]);
+  const [notice, setNotice] = useState('');
+  const reload = () => { competition.reload(); entries.reload(); };
+  const entering = useForm({ member_id: '' }, { member_id: requiredProblem });
+  const c = competition.data;
+  const rows = items(entries.data);
+  const max = c ? c.max_score : 100;
+  const markCheck = (v) => {
+    if (!String(v ?? '').trim()) return null;
+    const n = Number(v);
+    return Number.isFinite(n) && n >= 0 && n <= max ? null : t('competition.mark_range', { n: max });
+  };
+  const marking = useForm({ judge: '' }, { judge: requiredProblem });
+  const open = c && c.status === 'open';
+  const judges = [...new Set(rows.flatMap((e) => (e.scores || []).map((m) => m.judge)))].sort();
+  const markOf = (entry, judge) => ((entry.scores || []).find((m) => m.judge === judge) || {}).score;
+  const enter = (e) => {
+    e.preventDefault();
+    entering.submit(async (v) => { await post(`/competitions/${id}/entries`, { member_id: v.member_id }); entering.setValues({ member_id: '' }); reload(); });
+  };
+  const record = (e) => {
+    e.preventDefault();
+    const problems = {};
+    const scores = [];
+    for (const entry of rows) {
+      const value = marking.values[`mark_${entry.member_id}`];
+      const problem = markCheck(value);
+      if (problem) problems[`mark_${entry.member_id}`] = [problem];
+      else if (String(value ?? '').trim()) scores.push({ member_id: entry.member_id, score: Number(value) });
+    }
+    if (!Object.keys(problems).length && !scores.length) problems._marks = [t('competition.marks_needed')];
+    if (Object.keys(problems).length) { marking.setErrors(problems); return; }
+    marking.submit(async (v) => {
+      const done = await post(`/competitions/${id}/scores`, { judge: v.judge.trim(), scores });
+      setNotice(t('competition.marks_saved', { n: done.recorded }));
+      marking.setValues({ judge: '' });
+      reload();
+    });
+  };
+  const publishing = useForm({}, {});
+  const publish = () => {
+    if (!window.confirm(t('competition.publish_confirm'))) return;
+    publishing.submit(async () => { await post(`/competitions/${id}/results`, {}); setNotice(''); reload(); });
+  };
+  const markCell = (e) => {
+    const name = `mark_${e.member_id}`;
+    const problems = marking.errors[name] || [];
+    return html`<td class="num"><span class=${`field${problems.length ? ' invalid' : ''}`} data-field=${name}>
+      <input ...${marking.bind(name)} inputmode="decimal" aria-label=${`${t('competition.judge')} → ${e.member_name || e.member_id}`} />
+      ${problems.map((message) => html`<span class="field-error" role="alert">${message}</span>`)}</span></td>`;
+  };
+  return html`<div data-testid="competition">
+    <p><a href="#/training/competitions">← ${t('competition.all')}</a></p>
+    <${ListState} state=${competition}>${(comp) => html`<div class="title-row"><h3>${comp.name}</h3>
+      <div><${Badge} kind=${comp.status}>${label('competition_status', comp.status)}<//></div></div>
+      <p class="small muted">${label('competition_kind', comp.kind)} · ${day(comp.held_on)} · ${t('competition.max_score', { n: comp.max_score })}</p>
+      <p class="small muted">${t('competition.rule')}</p>`}<//>
+    ${notice ? html`<div class="notice" role="status">${notice}</div>` : null}
+    <${FormError} form=${marking} shown=${['judge', ...rows.map((e) => `mark_${e.member_id}`)]} />
+    <${FormError} form=${publishing} />
+    ${marking.errors._marks ? html`<div class="form-error" role="alert">${marking.errors._marks[0]}</div>` : null}
+    <${ListState} state=${entries}>${() => (rows.length ? html`<form onSubmit=${record} novalidate><table class="list" data-testid="entries">
+      <thead><tr><th>${t('competition.entrant')}</th>${judges.map((j) => html`<th class="num">${j}</th>`)}
+        ${open && can(user, 'training.write') ? html`<th class="num"><${Field} label=${t('competition.judge')} name="judge" errors=${marking.errors}><input ...${marking.bind('judge')} data-testid="judge" /><//></th>` : null}
+        <th class="num">${t('competition.final_score')}</th><th class="num">${t('competition.rank')}</th><th>${t('competition.award')}</th></tr></thead>
+      <tbody>${rows.map((e) => html`<tr><td>${memberLink(e)}</td>${judges.map((j) => html`<td class="num">${markOf(e, j) ?? '—'}</td>`)}
+        ${open && can(user, 'training.write') ? markCell(e) : null}
+        <td class="num">${e.final_score ?? '—'}</td><td class="num">${e.rank ?? '—'}</td><td>${e.award ? label('award', e.award) : '—'}</td></tr>`)}</tbody></table>
+      ${!judges.length ? html`<p class="small muted">${t('competition.no_marks')}</p>` : null}
+      ${open && can(user, 'training.write') ? html`<p class="small muted">${t('competition.marks_hint')}</p><div class="buttons">
+        <button type="submit" disabled=${marking.busy}>${t('competition.marks')}</button>
+        <button type="button" class="secondary" disabled=${publishing.busy || !judges.length} onClick=${publish}>${t('competition.publish')}</button></div>` : null}</form>`
+      : html`<${Empty} />`)}<//>
+    ${open && can(user, 'training.nominate') ? html`<form class="card form-grid" onSubmit=${enter} novalidate><h3>${t('competition.enter')}</h3>
+      <${FormError} form=${entering} shown=${['member_id']} />
+      <${Field} label=${t('field.member_id')} name="member_id" errors=${entering.errors}><${MemberPicker} value=${entering.values.member_id} onChange=${(v) => entering.set('member_id', v)} /><//>
+      <div class="buttons"><button type="submit" disabled=${entering.busy}>${t('common.save')}</button></div></form>` : null}
+  </div>`;
+}
+
+function Competitions({ user, query }) {
+  const id = query.get('id');
+  const list = useAsync(() => (id ? Promise.resolve(null) : get('/competitions', { limit: 100 })), [id]);
+  if (id) return html`<${CompetitionDetail} user=${user} id=${id} />`;
   return html`<${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="competitions">
     <thead><tr><th>${t('field.name')}</th><th>${t('field.kind')}</th><th>${t('field.held_on')}</th><th class="num">${t('competition.entries')}</th><th>${t('field.status')}</th><th>${t('competition.results')}</th></tr></thead>
-    <tbody>${items(data).map((c) => html`<tr><td>${c.name}</td><td>${label('competition_kind', c.kind)}</td><td>${day(c.held_on)}</td><td class="num">${number(c.entrants)}</td>
+    <tbody>${items(data).map((c) => html`<tr><td><a href=${`#/training/competitions?id=${c.id}`} title=${t('competition.open_detail')}>${c.name}</a></td><td>${label('competition_kind', c.kind)}</td><td>${day(c.held_on)}</td><td class="num">${number(c.entrants)}</td>
       <td><${Badge} kind=${c.status}>${label('competition_status', c.status)}<//></td>
       <td>${c.status === 'published' ? html`<${CompetitionResults} competition=${c} />` : '—'}</td></tr>`)}</tbody></table>`
     : html`<${Empty} />`)}<//>`;
@@ -129,7 +214,7 @@ export function TrainingPage({ user, tab, query }) {
     <${Tabs} tabs=${tabs} current=${current} onChange=${(key) => go(`/training/${key}`)} />
     ${current === 'craftsmen' ? html`<${Roster} />` : null}
     ${current === 'nominations' ? html`<${Nominations} user=${user} query=${query} />` : null}
-    ${current === 'competitions' ? html`<${Competitions} />` : null}
+    ${current === 'competitions' ? html`<${Competitions} user=${user} query=${query} />` : null}
     ${current === 'proposals' ? html`<${Proposals} user=${user} />` : null}
   </section>`;
 }
