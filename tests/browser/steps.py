@@ -33,3 +33,12 @@ def make_staff(platform, username: str, roles: list[str], organisation_id: str |
     response = platform.session().post(f"{platform.url}/api/v1/users", json=body)
     assert response.status_code == 201, response.text
     return STAFF_PASSWORD
+
+
+def fill_form(form, member_name: str, fields: dict[str, str]) -> None:
+    """Pick the member by name in the form's member picker, fill the other fields, and save."""
+    form.locator("input[name=member_id_search]").fill(member_name)
+    form.locator(".choices button", has_text=member_name).click()
+    for name, value in fields.items():
+        form.locator(f"input[name={name}]").fill(value)
+    form.get_by_role("button", name="保存").click()

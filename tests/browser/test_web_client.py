@@ -9,7 +9,7 @@ import time
 import openpyxl
 
 from services.chassis.identity import InvalidIdentifier, validate_resident_id
-from tests.browser.steps import ARTIFACTS, make_staff, shot, sign_in
+from tests.browser.steps import ARTIFACTS, fill_form, make_staff, shot, sign_in
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.helpers import credit_code, resident_id
 
@@ -404,9 +404,7 @@ def test_a_training_officer_marks_a_competition_and_publishes_its_results(platfo
     detail = page.get_by_test_id("competition")
     page.expect(detail).to_contain_text("满分 100 分")
     # The second entrant is entered through the page.
-    page.locator("input[name=member_id_search]").fill(second["name"])
-    page.locator(".choices button", has_text=second["name"]).click()
-    page.locator("form", has_text="报名参赛").get_by_role("button", name="保存").click()
+    fill_form(page.locator("form", has_text="报名参赛"), second["name"], {})
     entries = page.get_by_test_id("entries")
     page.expect(entries.locator("tbody tr")).to_have_count(2)
 

@@ -101,3 +101,63 @@ def test_the_approved_claims_an_officer_ticks_are_paid_in_one_go(platform, page)
     page.expect(page.get_by_test_id("pay-selected")).to_have_count(0)
     for claim_id in claim_ids:
         assert http.get(f"{platform.url}{API}/mutual-aid/claims/{claim_id}").json()["status"] == "paid"
+
+
+def test_a_chair_applies_for_a_subsidy_an_officer_pays_it_and_records_a_visit(platform, page):
+    from datetime import date
+
+    from tests.browser.steps import fill_form, make_staff
+    from tests.browser.test_web_client import field_error, unique
+    from tests.helpers import wait_until
+
+    http = platform.session()
+    unions = make_unions(platform)
+    member = register_by_api(platform, unions["a"], unique("补助测试会员"))
+    wait_until(lambda: http.get(f"{platform.url}{API}/members/{member['id']}/cover").status_code == 200, timeout=30)
+    for fund in ("subsidies", "condolence"):
+        deposit = http.post(f"{platform.url}{API}/funds/{fund}/deposits",
+                            json={"amount_fen": 500_000, "source": "预算"})
+        assert deposit.status_code == 201, deposit.text
+    balance = {f["code"]: f["balance_fen"] for f in http.get(f"{platform.url}{API}/funds").json()["items"]}
+
+    chair = unique("chair")
+    sign_in(page, platform.url, chair, make_staff(platform, chair, ["union_chair"], unions["a"]))
+    page.goto(f"{platform.url}/#/welfare/subsidies")
+    page.get_by_role("button", name="申请补助").click()
+    form = page.get_by_test_id("subsidy-form")
+    fill_form(form, member["name"], {"programme": "成人本科（机械工程）", "institution": "市职工大学",
+                                     "amount": "10.005"})  # more than two decimals: refused in the page
+    page.expect(field_error(page, "amount")).to_be_visible()
+    form.locator("input[name=amount]").fill("1000")
+    form.get_by_role("button", name="保存").click()
+    row = page.locator("[data-testid=subsidies] tr", has_text=member["name"])
+    page.expect(row).to_contain_text("待审核")
+    page.expect(row.locator("button[data-action=approve]")).to_have_count(0)  # a chair applies, an officer decides
+    page.get_by_role("button", name="退出").click()
+
+    officer = unique("welfare")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["welfare_officer"]))
+    page.goto(f"{platform.url}/#/welfare/subsidies?status=applied")
+    row.locator("button[data-action=approve]").click()
+    page.expect(row.locator("input[name=amount]")).to_have_value("1000.00")
+    row.locator("input[name=amount]").fill("800")
+    row.locator("button[data-action=confirm-approve]").click()
+    page.expect(row).to_have_count(0)
+    page.goto(f"{platform.url}/#/welfare/subsidies?status=approved")
+    row.locator("button[data-action=pay]").click()
+    page.expect(row).to_have_count(0)
+    page.goto(f"{platform.url}/#/welfare/subsidies?status=paid")
+    page.expect(row).to_contain_text("¥800.00")
+
+    page.goto(f"{platform.url}/#/welfare/visits")
+    page.get_by_role("button", name="登记慰问").click()
+    fill_form(page.get_by_test_id("visit-form"), member["name"],
+              {"visited_by": "市总工会帮扶中心", "occasion": "住院慰问", "amount": "500"})
+    page.expect(page.locator("[data-testid=visits] tr", has_text=member["name"])).to_contain_text("¥500.00")
+    shot(page, "welfare-visits")
+
+    after = {f["code"]: f["balance_fen"] for f in http.get(f"{platform.url}{API}/funds").json()["items"]}
+    assert balance["subsidies"] - after["subsidies"] == 80_000
+    assert balance["condolence"] - after["condolence"] == 50_000
+    visits = http.get(f"{platform.url}{API}/condolence-visits", params={"member_id": member["id"]}).json()["items"]
+    assert [(v["visited_on"], v["amount_fen"]) for v in visits] == [(date.today().isoformat(), 50_000)]

@@ -1,5 +1,6 @@
 // The same checks the server makes (services/chassis/identity.py), so a form can say so at once.
 // Each returns null when the value is fine, else [message key, {vars}].
+import { parseYuan } from './format.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
@@ -72,3 +73,12 @@ export function dateProblem(value) {
   const parsed = new Date(Date.UTC(y, m - 1, d));
   return parsed.getUTCMonth() === m - 1 && parsed.getUTCDate() === d ? null : ['v.date'];
 }
+
+/** An amount typed in yuan (up to two decimals), as the server takes it in fen. */
+export function amountProblem(value) {
+  return parseYuan(value) === null ? ['v.amount'] : null;
+}
+
+/** A form's errors with the server's error on `fenField` shown on the yuan field the form has instead. */
+export const withFenErrors = (errors, field, fenField) => ({ ...errors, [field]: errors[field] || errors[fenField] });
+

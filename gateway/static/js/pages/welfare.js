@@ -1,33 +1,21 @@
 // Welfare: fund balances, the claims queue (filed -> approve/reject -> pay) with the caps left,
-// hardship files (review, grants with their public-notice period, objections, payment), enrolment.
+// hardship files (review, grants with their public-notice period, objections, payment), enrolment;
+// subsidies and condolence visits are in support.js.
 import { useEffect, useState } from 'preact/hooks';
 import { get, getAll, post } from '../api.js';
 import { day, fenToYuanInput, number, parseYuan, today, yuan } from '../format.js';
 import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, EnumSelect, Field, FormError, LoadError, Pager, Tabs, go, html, useAsync, useForm, usePager } from '../ui.js';
-import { dateProblem, requiredProblem } from '../validate.js';
+import { amountProblem, dateProblem, requiredProblem, withFenErrors } from '../validate.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
+import { useCovers } from './covers.js';
+import { Subsidies, Visits } from './support.js';
 
 const CLAIM_STATUSES = ['filed', 'approved', 'rejected', 'paid'];
 const CLAIM_KINDS = ['hospitalisation', 'accident', 'critical_illness', 'maternity', 'death', 'other'];
 const CASE_STATUSES = ['open', 'approved', 'rejected'];
-const amountCheck = (v) => (parseYuan(v) === null ? ['v.amount'] : null);
-const withFen = (errors, field, fenField) => ({ ...errors, [field]: errors[field] || errors[fenField] });
-
-/** Each member's cover (name, caps left) for a page of claims: one request per member on the page. */
-function useCovers(memberIds) {
-  const [covers, setCovers] = useState({});
-  const key = [...new Set(memberIds)].sort().join(',');
-  useEffect(() => {
-    let live = true;
-    Promise.all(key ? key.split(',').map((id) => get(`/members/${id}/cover`).then((c) => [id, c], () => [id, null])) : [])
-      .then((pairs) => { if (live) setCovers(Object.fromEntries(pairs)); });
-    return () => { live = false; };
-  }, [key]);
-  return covers;
-}
 
 function capsLeft(cover, claim) {
   const item = cover && (cover.covers || []).find((c) => String(c.plan_id) === String(claim.plan_id));
@@ -48,12 +36,12 @@ function Funds({ user }) {
 }
 
 function DepositForm({ code, onDone }) {
-  const form = useForm({ amount: '', source: '', memo: '' }, { amount: amountCheck, source: requiredProblem });
+  const form = useForm({ amount: '', source: '', memo: '' }, { amount: amountProblem, source: requiredProblem });
   const submit = (e) => {
     e.preventDefault();
     form.submit(async (v) => { await post(`/funds/${code}/deposits`, { amount_fen: parseYuan(v.amount), source: v.source, memo: v.memo }); onDone(); });
   };
-  const errors = withFen(form.errors, 'amount', 'amount_fen');
+  const errors = withFenErrors(form.errors, 'amount', 'amount_fen');
   return html`<form class="card form-grid" onSubmit=${submit} novalidate data-testid="deposit-form"><h3>${t('fund.deposit')} · ${label('fund', code)}</h3>
     <${FormError} form=${form} shown=${['amount', 'amount_fen', 'source', 'memo']} />
     <${Field} label=${t('field.amount_yuan')} name="amount" errors=${errors}><input ...${form.bind('amount')} inputmode="decimal" /><//>
@@ -66,7 +54,7 @@ function ClaimActions({ claim, left, onDone }) {
   const [mode, setMode] = useState(null);
   const limits = [claim.amount_claimed_fen, left && left.kind, left && left.annual].filter((v) => v !== undefined && v !== null);
   const form = useForm({ amount: fenToYuanInput(Math.min(...limits)), reason: '' },
-    mode === 'approve' ? { amount: amountCheck } : mode === 'reject' ? { reason: requiredProblem } : {});
+    mode === 'approve' ? { amount: amountProblem } : mode === 'reject' ? { reason: requiredProblem } : {});
   const act = (action, body) => form.submit(async () => { await post(`/mutual-aid/claims/${claim.id}/${action}`, body); setMode(null); onDone(); });
   if (claim.status === 'approved') {
     return html`<div><button type="button" data-action="pay" disabled=${form.busy} onClick=${() => act('pay', {})}>${t('claim.pay')}</button><${FormError} form=${form} /></div>`;
@@ -76,7 +64,7 @@ function ClaimActions({ claim, left, onDone }) {
     ${!mode ? html`<div class="buttons"><button type="button" data-action="approve" onClick=${() => setMode('approve')}>${t('claim.approve')}</button>
       <button type="button" class="secondary" data-action="reject" onClick=${() => setMode('reject')}>${t('claim.reject')}</button></div>` : null}
     ${mode === 'approve' ? html`<form onSubmit=${(e) => { e.preventDefault(); act('approve', { amount_approved_fen: parseYuan(form.values.amount) }); }} novalidate>
-      <${Field} label=${t('field.amount_approved')} name="amount" errors=${withFen(form.errors, 'amount', 'amount_approved_fen')}><input ...${form.bind('amount')} inputmode="decimal" /><//>
+      <${Field} label=${t('field.amount_approved')} name="amount" errors=${withFenErrors(form.errors, 'amount', 'amount_approved_fen')}><input ...${form.bind('amount')} inputmode="decimal" /><//>
       <${FormError} form=${form} shown=${['amount', 'amount_approved_fen']} />
       <div class="buttons"><button type="submit" data-action="confirm-approve" disabled=${form.busy}>${t('claim.approve')}</button>
         <button type="button" class="secondary" onClick=${() => setMode(null)}>${t('common.cancel')}</button></div></form>` : null}
@@ -97,7 +85,7 @@ function usePlans() {
 function ClaimForm({ onDone }) {
   const plans = usePlans();
   const form = useForm({ plan_id: '', member_id: '', kind: '', incurred_on: today(), amount: '' },
-    { plan_id: requiredProblem, member_id: requiredProblem, kind: requiredProblem, incurred_on: dateProblem, amount: amountCheck });
+    { plan_id: requiredProblem, member_id: requiredProblem, kind: requiredProblem, incurred_on: dateProblem, amount: amountProblem });
   useEffect(() => { if (!form.values.plan_id && plans.length) form.set('plan_id', String(plans[0].id)); }, [plans]);
   const plan = plans.find((p) => String(p.id) === String(form.values.plan_id));
   const kinds = plan && plan.caps && Object.keys(plan.caps).length ? Object.keys(plan.caps) : CLAIM_KINDS; // what the plan covers
@@ -109,7 +97,7 @@ function ClaimForm({ onDone }) {
       onDone();
     });
   };
-  const errors = withFen(form.errors, 'amount', 'amount_claimed_fen');
+  const errors = withFenErrors(form.errors, 'amount', 'amount_claimed_fen');
   return html`<form class="card form-grid" onSubmit=${submit} novalidate data-testid="claim-form"><h3>${t('claim.file')}</h3>
     <${FormError} form=${form} shown=${['plan_id', 'member_id', 'kind', 'incurred_on', 'amount', 'amount_claimed_fen']} />
     <${Field} label=${t('field.plan_id')} name="plan_id" errors=${errors}>
@@ -165,7 +153,7 @@ function Claims({ user, query }) {
 
 function GrantForm({ hardship, onDone }) {
   const form = useForm({ kind: 'regular', amount: '', notice_days: '5' }, {
-    amount: (v, all) => ((all ? all.kind : 'regular') === 'regular' || v ? amountCheck(v) : null),
+    amount: (v, all) => ((all ? all.kind : 'regular') === 'regular' || v ? amountProblem(v) : null),
   });
   const submit = (e) => {
     e.preventDefault();
@@ -179,7 +167,7 @@ function GrantForm({ hardship, onDone }) {
   return html`<form class="card form-grid" onSubmit=${submit} novalidate data-testid="grant-form"><h3>${t('hardship.grant')}</h3>
     <${FormError} form=${form} shown=${['kind', 'amount', 'amount_fen', 'notice_days']} />
     <${Field} label=${t('field.grant_kind')} name="kind" errors=${form.errors}><${EnumSelect} group="grant_kind" values=${['regular', 'second_relief']} ...${form.bind('kind')} onChange=${(e) => form.set('kind', e.currentTarget.value)} /><//>
-    <${Field} label=${t('field.amount_yuan')} name="amount" errors=${withFen(form.errors, 'amount', 'amount_fen')} hint=${form.values.kind === 'second_relief' ? t('hardship.second_relief_hint') : null}><input ...${form.bind('amount')} inputmode="decimal" /><//>
+    <${Field} label=${t('field.amount_yuan')} name="amount" errors=${withFenErrors(form.errors, 'amount', 'amount_fen')} hint=${form.values.kind === 'second_relief' ? t('hardship.second_relief_hint') : null}><input ...${form.bind('amount')} inputmode="decimal" /><//>
     <${Field} label=${t('hardship.notice_days_label')} name="notice_days" errors=${form.errors}><input ...${form.bind('notice_days')} inputmode="numeric" /><//>
     <div class="buttons"><button type="submit" disabled=${form.busy}>${t('hardship.grant')}</button></div></form>`;
 }
@@ -280,7 +268,8 @@ function Enrolment({ user }) {
 }
 
 export function WelfarePage({ user, tab, query }) {
-  const tabs = [['claims', t('welfare.claims')], ['hardship', t('welfare.hardship')], ['enrolment', t('welfare.enrolment')]];
+  const tabs = [['claims', t('welfare.claims')], ['hardship', t('welfare.hardship')], ['subsidies', t('welfare.subsidies')],
+    ['visits', t('welfare.visits')], ['enrolment', t('welfare.enrolment')]];
   if (can(user, 'welfare.ledger')) tabs.splice(1, 0, ['funds', t('welfare.funds')]);
   const current = tabs.some(([key]) => key === tab) ? tab : 'claims';
   return html`<section><h2>${t('nav.welfare')}</h2>
@@ -288,6 +277,8 @@ export function WelfarePage({ user, tab, query }) {
     ${current === 'funds' ? html`<${Funds} user=${user} />` : null}
     ${current === 'claims' ? html`<${Claims} user=${user} query=${query} />` : null}
     ${current === 'hardship' ? html`<${Hardship} user=${user} query=${query} />` : null}
+    ${current === 'subsidies' ? html`<${Subsidies} user=${user} query=${query} />` : null}
+    ${current === 'visits' ? html`<${Visits} user=${user} />` : null}
     ${current === 'enrolment' ? html`<${Enrolment} user=${user} />` : null}
   </section>`;
 }
