@@ -436,3 +436,41 @@ def test_a_training_officer_marks_a_competition_and_publishes_its_results(platfo
     page.expect(page.get_by_test_id("judge")).to_have_count(0)  # frozen: no more marking
     shot(page, "training-competition")
     assert http.get(f"{platform.url}{API}/competitions/{competition['id']}").json()["status"] == "published"
+
+
+def test_an_admin_makes_an_api_key_for_a_union_sees_it_once_and_revokes_it(platform, page):
+    import requests
+
+    unions = make_unions(platform)
+    inside = register_by_api(platform, unions["a"], unique("密钥内会员"))
+    outside = register_by_api(platform, unions["b"], unique("密钥外会员"))
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/staff")
+    form = page.get_by_test_id("key-form")
+    name = unique("快递工会系统")
+    form.locator("input[name=name]").fill(name)
+    form.get_by_role("button", name="生成密钥").click()
+    page.expect(form.locator("[data-field=scopes] .field-error")).to_be_visible()  # a key needs a scope
+    form.locator("input[name=scopes][value='members:read']").check()
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.get_by_role("button", name="生成密钥").click()
+    shown = page.get_by_test_id("new-key")
+    page.expect(shown).to_contain_text(name)
+    key = shown.locator(".mono").inner_text().strip()
+    assert key.startswith("uk_")
+    row = page.locator("[data-testid=keys] tr", has_text=name)
+    page.expect(row).to_contain_text("members:read")
+    page.expect(row).not_to_contain_text(key)  # the list shows the prefix, never the key
+    shot(page, "staff-api-keys")
+
+    caller = requests.Session()
+    caller.headers["X-API-Key"] = key
+    mine = caller.get(f"{platform.url}{API}/members/{inside['id']}")
+    assert mine.status_code == 200, mine.text
+    assert caller.get(f"{platform.url}{API}/members/{outside['id']}").status_code == 404  # not its union
+    assert caller.post(f"{platform.url}{API}/members", json={}).status_code == 403  # read only
+
+    page.accept_dialogs()
+    row.get_by_role("button", name="吊销").click()
+    page.expect(row).to_contain_text("已吊销")
+    assert caller.get(f"{platform.url}{API}/members/{inside['id']}").status_code == 401

@@ -33,6 +33,14 @@ def test_every_key_the_scripts_name_exists():
     assert used and sorted(used - set(known)) == []
 
 
+def test_the_client_offers_exactly_the_gateways_key_scopes():
+    from gateway.accounts import KEY_SCOPES
+
+    script = (STATIC / "js" / "pages" / "keys.js").read_text(encoding="utf-8")
+    listed = re.search(r"KEY_SCOPES = \[(.*?)\];", script, re.S)
+    assert listed and re.findall(r"'([a-z:]+)'", listed.group(1)) == list(KEY_SCOPES)
+
+
 def test_server_message_patterns_compile():
     for pattern, zh in json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))["server"]:
         assert re.compile(pattern).groups >= len(set(re.findall(r"\$(\d)", zh)))

@@ -1,4 +1,5 @@
 // The organisations the signed-in user may see, kept once and refreshed after changes.
+import { useEffect, useState } from 'preact/hooks';
 import { getAll } from './api.js';
 
 let cached = null;
@@ -40,4 +41,11 @@ export function organisationName(tree, id) {
   if (!id) return '';
   const org = tree && tree.byId.get(String(id));
   return org ? org.name : `#${id}`;
+}
+
+/** The organisation tree for a page (null while loading or when it cannot be read). */
+export function useOrganisations() {
+  const [tree, setTree] = useState(null);
+  useEffect(() => { organisations().then(setTree, () => setTree(null)); }, []);
+  return tree;
 }

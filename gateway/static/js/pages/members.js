@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, download, get, patch, post, saveBlob, upload } from '../api.js';
 import { day, number, today, yuan } from '../format.js';
 import { label, serverText, t } from '../i18n.js';
-import { forgetOrganisations, organisationName, organisations } from '../orgs.js';
+import { forgetOrganisations, organisationName, useOrganisations } from '../orgs.js';
 import { can } from '../roles.js';
 import {
   Badge, Empty, EnumSelect, Field, FormError, LoadError, Loading, Pager, go, html, useAsync, useForm, usePager,
@@ -14,12 +14,6 @@ import { OrgSelect } from '../widgets.js';
 const FORMS = ['standard', 'new_form'];
 const STATUSES = ['active', 'left'];
 const FILTERS = ['q', 'organisation_id', 'employment_form', 'status'];
-
-function useOrganisations() {
-  const [tree, setTree] = useState(null);
-  useEffect(() => { organisations().then(setTree, () => setTree(null)); }, []);
-  return tree;
-}
 
 export function MembersPage({ user, query }) {
   const filters = Object.fromEntries(FILTERS.map((key) => [key, query.get(key) || '']));

@@ -1,12 +1,14 @@
-// Staff accounts (admin): who may sign in, with which roles, bound to which union.
+// Staff accounts (admin): who may sign in, with which roles, bound to which union; API keys (keys.js).
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { dateTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { Badge, Empty, Field, FormError, Pager, html, useAsync, useForm, usePager } from '../ui.js';
 import { requiredProblem } from '../validate.js';
+import { organisationName, useOrganisations } from '../orgs.js';
 import { OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
+import { ApiKeys } from './keys.js';
 
 const ROLES = ['admin', 'membership_clerk', 'welfare_officer', 'training_officer', 'rights_officer', 'union_chair', 'auditor', 'pii'];
 
@@ -45,6 +47,7 @@ function AccountForm({ onDone }) {
 export function StaffPage() {
   const [version, setVersion] = useState(0);
   const users = useAsync(() => get('/users', { limit: 200 }), [version]);
+  const tree = useOrganisations();
   const act = useForm({}, {});
   const toggle = (u) => act.submit(async () => { await post(`/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, {}); setVersion(version + 1); });
   return html`<section><h2>${t('nav.staff')}</h2>
@@ -53,10 +56,11 @@ export function StaffPage() {
     <${ListState} state=${users}>${(data) => (items(data).length ? html`<table class="list" data-testid="accounts">
       <thead><tr><th>${t('field.username')}</th><th>${t('field.display_name')}</th><th>${t('field.roles')}</th><th>${t('field.organisation_id')}</th><th>${t('staff.created_at')}</th><th></th></tr></thead>
       <tbody>${items(data).map((u) => html`<tr><td class="mono">${u.username}</td><td>${u.display_name}</td>
-        <td>${(u.roles || []).map((r) => label('role', r)).join('、')}</td><td>${u.organisation_id ? `#${u.organisation_id}` : '—'}</td>
+        <td>${(u.roles || []).map((r) => label('role', r)).join('、')}</td><td>${u.organisation_id ? organisationName(tree, u.organisation_id) : '—'}</td>
         <td>${dateTime(u.created_at)} ${u.disabled ? html`<${Badge} kind="left">${t('staff.disabled')}<//>` : null}</td>
         <td>${u.username !== 'admin' ? html`<button type="button" class="secondary small" onClick=${() => toggle(u)}>${t(u.disabled ? 'staff.enable' : 'staff.disable')}</button>` : null}</td></tr>`)}</tbody></table>`
       : html`<${Empty} />`)}<//>
+    <${ApiKeys} />
   </section>`;
 }
 

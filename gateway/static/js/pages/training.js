@@ -1,6 +1,6 @@
 // Training: the craftsman roster by level, nominations to review with their evidence, competitions, golden ideas.
-import { useEffect, useState } from 'preact/hooks';
-import { organisationName, organisations } from '../orgs.js';
+import { useState } from 'preact/hooks';
+import { organisationName, useOrganisations } from '../orgs.js';
 import { get, post } from '../api.js';
 import { day, number, parseYuan, yuan } from '../format.js';
 import { label, t } from '../i18n.js';
@@ -15,8 +15,7 @@ const memberLink = (row) => html`<a href=${`#/members/${row.member_id}`}>${row.m
 
 function Roster() {
   const [level, setLevel] = useState('');
-  const [tree, setTree] = useState(null);
-  useEffect(() => { organisations().then(setTree, () => setTree(null)); }, []);
+  const tree = useOrganisations();
   const roster = useAsync(() => get('/craftsmen', { level, limit: 200 }), [level]);
   return html`<div>
     <div class="buttons">${['', ...LEVELS].map((l) => html`<button type="button" class=${l === level ? '' : 'secondary'} onClick=${() => setLevel(l)}>${l ? label('level', l) : t('common.all')}</button>`)}</div>
