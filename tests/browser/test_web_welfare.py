@@ -161,3 +161,27 @@ def test_a_chair_applies_for_a_subsidy_an_officer_pays_it_and_records_a_visit(pl
     assert balance["condolence"] - after["condolence"] == 50_000
     visits = http.get(f"{platform.url}{API}/condolence-visits", params={"member_id": member["id"]}).json()["items"]
     assert [(v["visited_on"], v["amount_fen"]) for v in visits] == [(date.today().isoformat(), 50_000)]
+
+
+def test_an_officer_refunds_a_small_employers_union_once_a_year(platform, page):
+    from datetime import date
+
+    http = platform.session()
+    unions = make_unions(platform)  # both unions' employers are small
+    deposit = http.post(f"{platform.url}{API}/funds/dues_refund/deposits",
+                        json={"amount_fen": 1_000_000, "source": "预算"})
+    assert deposit.status_code == 201, deposit.text
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    page.goto(f"{platform.url}/#/welfare/refunds")
+    form = page.get_by_test_id("refund-form")
+    for attempt in range(2):
+        form.locator("select[name=organisation_id]").select_option(unions["a"])
+        form.locator("input[name=amount]").fill("1234.56")
+        form.get_by_role("button", name="返还").click()
+        if attempt == 0:
+            page.expect(form.locator("input[name=amount]")).to_have_value("")  # done: the form is cleared
+    page.expect(form.locator(".form-error")).to_contain_text("经费已返还过")  # once per union and year
+    refunds = http.get(f"{platform.url}{API}/dues-refunds",
+                       params={"organisation_id": unions["a"], "year": date.today().year}).json()["items"]
+    assert [r["amount_fen"] for r in refunds] == [123_456]
+    page.expect(page.locator("[data-testid=refunds] tr:not(.total)", has_text="¥1,234.56")).to_have_count(1)

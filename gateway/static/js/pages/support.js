@@ -1,5 +1,6 @@
 // Welfare's smaller payouts: education-upgrade subsidies (apply -> approve/reject -> pay, from the subsidies
-// fund) and condolence visits (recorded with their amount, paid from the condolence fund at once).
+// fund), condolence visits (recorded with their amount, paid from the condolence fund at once) and the
+// dues refunds to micro and small employers' unions (once per union and year, from the dues-refund fund).
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { day, fenToYuanInput, parseYuan, today, yuan } from '../format.js';
@@ -7,8 +8,10 @@ import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, Field, FormError, html, useAsync, useForm } from '../ui.js';
 import { amountProblem, dateProblem, requiredProblem, withFenErrors } from '../validate.js';
-import { MemberPicker } from '../widgets.js';
+import { organisationName, useOrganisations } from '../orgs.js';
+import { MemberPicker, OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
+import { YearPicker } from './dashboard.js';
 import { useCovers } from './covers.js';
 
 const SUBSIDY_STATUSES = ['applied', 'approved', 'rejected', 'paid'];
@@ -106,6 +109,35 @@ export function Visits({ user }) {
     <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="visits">
       <thead><tr><th>${t('field.member_id')}</th><th>${t('field.visited_on')}</th><th>${t('field.visited_by')}</th><th>${t('field.occasion')}</th><th class="num">${t('field.amount_yuan')}</th></tr></thead>
       <tbody>${items(data).map((v) => html`<tr><td>${memberLink(covers, v.member_id)}</td><td>${day(v.visited_on)}</td><td>${v.visited_by}</td><td>${v.occasion}</td><td class="num">${yuan(v.amount_fen)}</td></tr>`)}</tbody></table>`
+      : html`<${Empty} />`)}<//>
+  </div>`;
+}
+
+export function DuesRefunds({ user }) {
+  const [year, setYear] = useState(new Date().getFullYear());
+  const list = useAsync(() => get('/dues-refunds', { year, limit: 500 }), [year]);
+  const tree = useOrganisations();
+  const blank = { organisation_id: '', amount: '' };
+  const form = useForm(blank, { organisation_id: requiredProblem, amount: amountProblem });
+  const refund = (e) => {
+    e.preventDefault();
+    form.submit(async (v) => {
+      await post('/dues-refunds', { organisation_id: v.organisation_id, year, amount_fen: parseYuan(v.amount) });
+      form.setValues(blank); list.reload();
+    });
+  };
+  const rows = items(list.data);
+  return html`<div>
+    <div class="title-row"><p class="muted">${t('refund.explain')}</p><${YearPicker} year=${year} onChange=${setYear} /></div>
+    ${can(user, 'welfare.write') ? html`<form class="card form-grid" onSubmit=${refund} novalidate data-testid="refund-form"><h3>${t('refund.new', { year })}</h3>
+      <${FormError} form=${form} shown=${['organisation_id', 'amount', 'amount_fen']} />
+      <${Field} label=${t('field.organisation_id')} name="organisation_id" errors=${form.errors}><${OrgSelect} value=${form.values.organisation_id} kinds=${['grassroots']} onChange=${(v) => form.set('organisation_id', v)} /><//>
+      <${Field} label=${t('field.amount_yuan')} name="amount" errors=${withFenErrors(form.errors, 'amount', 'amount_fen')}><input ...${form.bind('amount')} inputmode="decimal" /><//>
+      <div class="buttons"><button type="submit" disabled=${form.busy}>${t('refund.pay')}</button></div></form>` : null}
+    <${ListState} state=${list}>${() => (rows.length ? html`<table class="list" data-testid="refunds">
+      <thead><tr><th>${t('field.organisation_id')}</th><th>${t('field.year')}</th><th class="num">${t('field.amount_yuan')}</th><th>${t('refund.paid_on')}</th></tr></thead>
+      <tbody>${rows.map((r) => html`<tr><td>${organisationName(tree, r.organisation_id)}</td><td>${r.year}</td><td class="num">${yuan(r.amount_fen)}</td><td>${day(r.created_at)}</td></tr>`)}
+        <tr class="total"><td>${t('refund.total', { n: rows.length })}</td><td></td><td class="num">${yuan(rows.reduce((sum, r) => sum + r.amount_fen, 0))}</td><td></td></tr></tbody></table>`
       : html`<${Empty} />`)}<//>
   </div>`;
 }

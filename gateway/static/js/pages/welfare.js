@@ -11,7 +11,7 @@ import { amountProblem, dateProblem, requiredProblem, withFenErrors } from '../v
 import { MemberPicker, OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
 import { useCovers } from './covers.js';
-import { Subsidies, Visits } from './support.js';
+import { DuesRefunds, Subsidies, Visits } from './support.js';
 
 const CLAIM_STATUSES = ['filed', 'approved', 'rejected', 'paid'];
 const CLAIM_KINDS = ['hospitalisation', 'accident', 'critical_illness', 'maternity', 'death', 'other'];
@@ -269,7 +269,7 @@ function Enrolment({ user }) {
 
 export function WelfarePage({ user, tab, query }) {
   const tabs = [['claims', t('welfare.claims')], ['hardship', t('welfare.hardship')], ['subsidies', t('welfare.subsidies')],
-    ['visits', t('welfare.visits')], ['enrolment', t('welfare.enrolment')]];
+    ['visits', t('welfare.visits')], ['refunds', t('welfare.refunds')], ['enrolment', t('welfare.enrolment')]];
   if (can(user, 'welfare.ledger')) tabs.splice(1, 0, ['funds', t('welfare.funds')]);
   const current = tabs.some(([key]) => key === tab) ? tab : 'claims';
   return html`<section><h2>${t('nav.welfare')}</h2>
@@ -279,6 +279,7 @@ export function WelfarePage({ user, tab, query }) {
     ${current === 'hardship' ? html`<${Hardship} user=${user} query=${query} />` : null}
     ${current === 'subsidies' ? html`<${Subsidies} user=${user} query=${query} />` : null}
     ${current === 'visits' ? html`<${Visits} user=${user} />` : null}
+    ${current === 'refunds' ? html`<${DuesRefunds} user=${user} />` : null}
     ${current === 'enrolment' ? html`<${Enrolment} user=${user} />` : null}
   </section>`;
 }
