@@ -474,3 +474,48 @@ def test_an_admin_makes_an_api_key_for_a_union_sees_it_once_and_revokes_it(platf
     row.get_by_role("button", name="吊销").click()
     page.expect(row).to_contain_text("已吊销")
     assert caller.get(f"{platform.url}{API}/members/{inside['id']}").status_code == 401
+
+
+def test_safety_drills_are_recorded_and_a_members_hazard_snapshot_is_accepted(platform, page):
+    from tests.helpers import wait_until
+
+    http = platform.session()
+    unions = make_unions(platform)
+    member = register_by_api(platform, unions["a"], unique("隐患上报人"))
+    wait_until(lambda: http.get(
+        f"{platform.url}{API}/members/{member['id']}/training-record").status_code == 200, timeout=30)
+    chair = unique("chair")
+    sign_in(page, platform.url, chair, make_staff(platform, chair, ["union_chair"], unions["a"]))
+    page.goto(f"{platform.url}/#/training/safety")
+    page.expect(page.get_by_test_id("safety-form")).to_have_count(0)  # a chair reports hazards, records no drills
+    page.get_by_role("button", name="上报隐患").click()
+    fill_form(page.get_by_test_id("hazard-form"), member["name"], {"location": "二号车间配电柜"})
+    page.expect(field_error(page, "description")).to_be_visible()  # required, checked in the page
+    page.get_by_test_id("hazard-form").locator("textarea[name=description]").fill("柜门未关，线路裸露")
+    page.get_by_test_id("hazard-form").get_by_role("button", name="保存").click()
+    hazard = page.locator("[data-testid=hazards] tr", has_text=member["name"])
+    page.expect(hazard).to_contain_text("待处理")
+    page.get_by_role("button", name="退出").click()
+
+    officer = unique("training")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["training_officer"]))
+    page.goto(f"{platform.url}/#/training/safety")
+    form = page.get_by_test_id("safety-form")
+    form.locator("select[name=kind]").select_option("drill")
+    title = unique("消防疏散演练")
+    form.locator("input[name=title]").fill(title)
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.locator("input[name=attendees]").fill("一百二")  # not a number: refused in the page
+    form.get_by_role("button", name="保存").click()
+    page.expect(field_error(page, "attendees")).to_be_visible()
+    form.locator("input[name=attendees]").fill("120")
+    form.get_by_role("button", name="保存").click()
+    page.expect(page.locator("[data-testid=safety-sessions] tr", has_text=title)).to_contain_text("应急演练")
+    page.accept_dialogs("已通知车间整改")
+    hazard.get_by_role("button", name="采纳").click()
+    page.expect(hazard).to_have_count(0)  # left the waiting list
+    page.goto(f"{platform.url}/#/training/safety?status=accepted")
+    page.expect(hazard).to_contain_text("已通知车间整改")
+    shot(page, "training-safety")
+    sessions = http.get(f"{platform.url}{API}/safety-sessions", params={"organisation_id": unions["a"]}).json()
+    assert [(s["kind"], s["title"], s["attendees"]) for s in sessions["items"]] == [("drill", title, 120)]
