@@ -42,3 +42,16 @@ def fill_form(form, member_name: str, fields: dict[str, str]) -> None:
     for name, value in fields.items():
         form.locator(f"input[name={name}]").fill(value)
     form.get_by_role("button", name="保存").click()
+
+
+def intake(page, url: str, spec: str, inputs: dict[str, str], selects: dict[str, str] | None = None):
+    """Open the rights page at `url`, open its intake form `spec`, fill it in and send it; the form."""
+    page.goto(url)
+    page.get_by_test_id(f"{spec}-open").click()
+    form = page.get_by_test_id(spec)
+    for name, value in (selects or {}).items():
+        form.locator(f"select[name={name}]").select_option(value)
+    for name, value in inputs.items():
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    return form

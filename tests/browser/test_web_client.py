@@ -9,7 +9,7 @@ import time
 import openpyxl
 
 from services.chassis.identity import InvalidIdentifier, validate_resident_id
-from tests.browser.steps import ARTIFACTS, fill_form, make_staff, shot, sign_in
+from tests.browser.steps import ARTIFACTS, fill_form, intake, make_staff, shot, sign_in
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.helpers import credit_code, resident_id
 
@@ -322,15 +322,10 @@ def test_a_rights_officer_takes_a_call_and_opens_a_case_in_the_browser(platform,
     page.expect(row).to_contain_text("欠薪")
     page.expect(page.get_by_test_id("order.new")).to_have_count(0)
 
-    page.goto(f"{platform.url}/#/rights/cases")
-    page.get_by_test_id("case.new-open").click()
-    form = page.get_by_test_id("case.new")
     claimant = unique("王师傅")
-    form.locator("input[name=claimant_name]").fill(claimant)
-    form.locator("input[name=employer_name]").fill("某建筑劳务公司")
-    form.locator("select[name=kind]").select_option("wage_arrears")
-    form.locator("input[name=amount_claimed_fen]").fill("23000")
-    form.locator("button[type=submit]").click()
+    intake(page, f"{platform.url}/#/rights/cases", "case.new",
+           {"claimant_name": claimant, "employer_name": "某建筑劳务公司", "amount_claimed_fen": "23000"},
+           {"kind": "wage_arrears"})
     case_row = page.locator("[data-testid=cases] tr", has_text=claimant)
     page.expect(case_row).to_contain_text("¥23,000.00")
     page.expect(case_row).to_contain_text("某建筑劳务公司")
@@ -519,3 +514,51 @@ def test_safety_drills_are_recorded_and_a_members_hazard_snapshot_is_accepted(pl
     shot(page, "training-safety")
     sessions = http.get(f"{platform.url}{API}/safety-sessions", params={"organisation_id": unions["a"]}).json()
     assert [(s["kind"], s["title"], s["attendees"]) for s in sessions["items"]] == [("drill", title, 120)]
+
+
+def test_a_rights_officer_registers_files_and_reviews_a_contract_and_records_a_legal_event(platform, page):
+    from datetime import date, timedelta
+
+    unions = make_unions(platform)
+    officer = unique("rights.")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["rights_officer"]))
+    page.goto(f"{platform.url}/#/rights/contracts")
+    page.locator("select[name=within]").select_option("0")  # every contract, not only those expiring
+    page.get_by_test_id("contract.new-open").click()
+    form = page.get_by_test_id("contract.new")
+    signed = date.today() - timedelta(days=20)  # filing was due within 10 days of signing
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.locator("select[name=kind]").select_option("wages")
+    form.locator("input[name=signed_on]").fill(signed.isoformat())
+    form.locator("input[name=expires_on]").fill((signed + timedelta(days=3 * 365)).isoformat())
+    form.locator("input[name=workers_covered]").fill("三百")  # not a number: refused in the page
+    form.locator("button[type=submit]").click()
+    page.expect(form.locator("[data-field=workers_covered] .field-error")).to_be_visible()
+    form.locator("input[name=workers_covered]").fill("300")
+    form.locator("button[type=submit]").click()
+    page.expect(page.get_by_test_id("contract.new")).to_have_count(0)
+    http = platform.session()
+    made = http.get(f"{platform.url}{API}/collective-contracts",
+                    params={"organisation_id": unions["a"]}).json()["items"]
+    assert [(c["kind"], c["workers_covered"], c["filing"]["overdue"]) for c in made] == [("wages", 300, True)]
+    row = page.locator(f"tr[data-contract='{made[0]['id']}']")
+    page.expect(row).to_contain_text("逾期未报送")
+    row.locator("button[data-action=filing]").click()
+    row.locator("button[type=submit]").click()  # late: the server asks why, on the field
+    page.expect(row.locator("[data-field=late_reason] .field-error")).to_be_visible()
+    row.locator("input[name=late_reason]").fill("职代会延期召开")
+    row.locator("button[type=submit]").click()
+    page.expect(row).to_contain_text("审查中")
+    row.locator("button[data-action=review]").click()
+    row.locator("select[name=decision]").select_option("accepted")
+    row.locator("button[type=submit]").click()
+    page.expect(row).to_contain_text("审查通过")
+    shot(page, "rights-contracts")
+    filing = http.get(f"{platform.url}{API}/collective-contracts/{made[0]['id']}").json()["filing"]
+    assert (filing["status"], filing["late_reason"]) == ("accepted", "职代会延期召开")
+
+    title = unique("民法典进企业")
+    intake(page, f"{platform.url}/#/rights/legal", "event.new", {"title": title, "attendees": "80", "brochures": "200"})
+    page.expect(page.locator("[data-testid=legal-events] tr", has_text=title)).to_contain_text("线下")
+    events = http.get(f"{platform.url}{API}/legal-events", params={"year": date.today().year, "limit": 500}).json()
+    assert [(e["attendees"], e["brochures"]) for e in events["items"] if e["title"] == title] == [(80, 200)]

@@ -1,20 +1,26 @@
-// Rights: the hotline queue by due time (overdue marked), dispute cases by stage, contracts expiring soon.
+// Rights: the hotline queue by due time (overdue marked), dispute cases by stage, collective contracts (register,
+// file with the labour authority, review, renew; expiring soon) and legal-education events.
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { dateTime, day, number, parseYuan, yuan } from '../format.js';
+import { dateTime, day, number, parseYuan, today, yuan } from '../format.js';
 import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
-import { requiredProblem } from '../validate.js';
+import { dateProblem, requiredProblem } from '../validate.js';
+import { OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
+import { YearPicker } from './dashboard.js';
 
 const CASE_KINDS = ['wage_arrears', 'dismissal', 'work_injury', 'social_insurance', 'contract', 'other'];
 const CASE_STATUSES = ['filed', 'assigned', 'mediation', 'arbitration', 'litigation', 'closed'];
 const OUTCOMES = ['won', 'partly_won', 'settled', 'lost', 'withdrawn'];
 const HOTLINE_CATEGORIES = ['wage_arrears', 'labour_contract', 'social_insurance', 'work_injury', 'dismissal', 'working_hours', 'consultation', 'other'];
 const ORDER_ACTIONS = { received: ['assign', 'escalate'], assigned: ['resolve', 'escalate'], resolved: ['visit', 'close'], visited: ['close'] };
+const CONTRACT_KINDS = ['comprehensive', 'wages', 'female_workers', 'safety'];
 
-// What each action asks for: [field, kind, required, options, label key (else rights.field.<field>)].
+// What each action asks for: [field, kind, required, options, label key (else rights.field.<field>),
+// options' label group (else rights.<field>)]. Kinds: text, textarea, select, checkbox, yuan, date (today
+// to start with), count (a whole number), org (a union).
 const ACTION_FIELDS = {
   // intake: a caller on the hotline, a worker asking for legal aid
   'order.new': [['caller_name', 'text', true], ['phone', 'text', true], ['category', 'select', true, HOTLINE_CATEGORIES],
@@ -31,14 +37,30 @@ const ACTION_FIELDS = {
   'case.arbitrate': [['note', 'text', false]],
   'case.litigate': [['note', 'text', false]],
   'case.close': [['outcome', 'select', true, OUTCOMES], ['amount_recovered_fen', 'yuan', false], ['refer_hardship', 'checkbox', false]],
+  'contract.new': [['organisation_id', 'org', true, null, 'contract.enterprise'], ['kind', 'select', true, CONTRACT_KINDS, 'contract.kind', 'contract_kind'],
+    ['signed_on', 'date', true, null, 'contract.signed_on'], ['expires_on', 'date', true, null, 'contract.expires_on'],
+    ['workers_covered', 'count', true, null, 'contract.workers'], ['negotiation_rounds', 'count', false, null, 'contract.rounds']],
+  'contract.filing': [['submitted_on', 'date', true, null, 'contract.submitted_on'], ['late_reason', 'text', false, null, 'contract.late_reason']],
+  'contract.review': [['reviewed_on', 'date', true, null, 'contract.reviewed_on'], ['decision', 'select', true, ['accepted', 'objected'], 'contract.decision', 'filing_status'],
+    ['note', 'text', false]],
+  'contract.renew': [['signed_on', 'date', true, null, 'contract.signed_on'], ['expires_on', 'date', true, null, 'contract.expires_on'],
+    ['workers_covered', 'count', true, null, 'contract.workers']],
+  'event.new': [['held_on', 'date', true, null, 'legal.held_on'], ['kind', 'select', true, ['offline', 'online'], 'legal.kind', 'legal_kind'],
+    ['title', 'text', false, null, 'legal.title'], ['organisation_id', 'org', false, null, 'legal.organiser'],
+    ['attendees', 'count', true, null, 'legal.attendees'], ['brochures', 'count', true, null, 'legal.brochures']],
 };
+const countProblem = (v) => (/^\d+$/.test(String(v ?? '').trim()) ? null : ['v.integer']);
 
 /** The small form an action needs; sends only what was filled in. */
 function ActionForm({ spec, url, onDone, onCancel }) {
   const fields = ACTION_FIELDS[spec] || [];
-  const initial = Object.fromEntries(fields.map(([name, kind, , options]) => [name, kind === 'select' ? options[0] : kind === 'checkbox' ? false : '']));
+  const initial = Object.fromEntries(fields.map(([name, kind, , options]) => [name,
+    kind === 'select' ? options[0] : kind === 'checkbox' ? false : kind === 'date' ? today() : '']));
   const checks = Object.fromEntries(fields.map(([name, kind, required]) => [name, (v) => {
-    if (kind === 'yuan') return v === '' && !required ? null : (parseYuan(v) === null ? ['v.amount'] : null);
+    if (v === '' && !required) return null;
+    if (kind === 'yuan') return parseYuan(v) === null ? ['v.amount'] : null;
+    if (kind === 'date') return dateProblem(v);
+    if (kind === 'count') return countProblem(v);
     return required ? requiredProblem(v) : null;
   }]));
   const form = useForm(initial, checks);
@@ -49,7 +71,7 @@ function ActionForm({ spec, url, onDone, onCancel }) {
       for (const [name, kind] of fields) {
         const v = values[name];
         if (kind === 'yuan') { if (v !== '') body[name] = parseYuan(v); } else if (kind === 'checkbox') { if (v) body[name] = true; } else if (kind === 'select' && name === 'satisfaction') body[name] = Number(v);
-        else if (v !== '') body[name] = v;
+        else if (kind === 'count') { if (v !== '') body[name] = Number(v); } else if (v !== '') body[name] = v;
       }
       await post(url, body);
       onDone();
@@ -57,11 +79,13 @@ function ActionForm({ spec, url, onDone, onCancel }) {
   };
   return html`<form class="action-form" onSubmit=${submit} novalidate data-testid="action-form">
     <${FormError} form=${form} shown=${fields.map(([name]) => name)} />
-    ${fields.map(([name, kind, , options, labelKey]) => html`<${Field} label=${t(labelKey || `rights.field.${name}`)} name=${name} errors=${form.errors}>
-      ${kind === 'select' ? html`<select ...${form.bind(name)} onChange=${(e) => form.set(name, e.currentTarget.value)}>${options.map((o) => html`<option value=${o}>${label(`rights.${name}`, o)}</option>`)}</select>`
+    ${fields.map(([name, kind, , options, labelKey, group]) => html`<${Field} label=${t(labelKey || `rights.field.${name}`)} name=${name} errors=${form.errors}>
+      ${kind === 'select' ? html`<select ...${form.bind(name)} onChange=${(e) => form.set(name, e.currentTarget.value)}>${options.map((o) => html`<option value=${o}>${label(group || `rights.${name}`, o)}</option>`)}</select>`
         : kind === 'checkbox' ? html`<input type="checkbox" name=${name} checked=${form.values[name]} onChange=${(e) => form.set(name, e.currentTarget.checked)} />`
           : kind === 'textarea' ? html`<textarea ...${form.bind(name)} rows="3" />`
-          : html`<input ...${form.bind(name)} inputmode=${kind === 'yuan' ? 'decimal' : undefined} />`}<//>`)}
+          : kind === 'org' ? html`<${OrgSelect} name=${name} value=${form.values[name]} onChange=${(v) => form.set(name, v)} />`
+          : html`<input ...${form.bind(name)} class=${kind === 'date' ? 'date' : undefined} maxlength=${kind === 'date' ? 10 : undefined}
+              inputmode=${kind === 'yuan' ? 'decimal' : kind === 'count' || kind === 'date' ? 'numeric' : undefined} />`}<//>`)}
     <div class="buttons"><button type="submit" class="small" disabled=${form.busy}>${t('common.confirm')}</button>
       <button type="button" class="secondary small" onClick=${onCancel}>${t('common.cancel')}</button></div>
   </form>`;
@@ -116,26 +140,63 @@ function Cases({ user, query }) {
       : html`<${Empty} />`)}<//></div>`;
 }
 
-function Contracts() {
+/** What a rights officer may do with a contract next: file it, record the authority's review, renew it. */
+function contractActions(c) {
+  const actions = [];
+  if (c.filing && c.filing.status === 'not_submitted') actions.push('filing');
+  if (c.filing && c.filing.status === 'submitted') actions.push('review');
+  if (['in_force', 'expired'].includes(c.state) && !c.renewed_by_contract_id) actions.push('renew');
+  return actions;
+}
+
+function Filing({ filing }) {
+  if (!filing) return '—';
+  return html`<${Badge} kind=${filing.status}>${label('filing_status', filing.status)}<//>
+    ${filing.overdue ? html`<span class="badge overdue">${t('contract.filing_overdue')}</span>` : null}
+    <div class="small muted">${filing.status === 'not_submitted' ? t('contract.file_by', { date: day(filing.due_on) })
+      : filing.status === 'submitted' ? t('contract.review_by', { date: day(filing.review_due_on) }) : ''}</div>`;
+}
+
+function Contracts({ user }) {
   const [days, setDays] = useState(90);
-  const list = useAsync(() => get('/collective-contracts', { expiring_within_days: days, limit: 200 }), [days]);
+  const list = useAsync(() => get('/collective-contracts', { ...(days ? { expiring_within_days: days } : {}), limit: 200 }), [days]);
+  const writer = can(user, 'rights.write');
   return html`<div>
-    <label class="inline">${t('contract.within')}<select value=${days} onChange=${(e) => setDays(Number(e.currentTarget.value))}>
+    <div class="buttons"><label class="inline">${t('contract.within')}<select name="within" value=${days} onChange=${(e) => setDays(Number(e.currentTarget.value))}>
+      <option value="0">${t('contract.all')}</option>
       ${[30, 90, 180, 365].map((d) => html`<option value=${d}>${t('contract.days', { n: d })}</option>`)}</select></label>
+      ${writer ? html`<${Intake} spec="contract.new" url="/collective-contracts" title=${t('contract.new')} onDone=${list.reload} />` : null}</div>
     <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="contracts">
-      <thead><tr><th>${t('field.organisation_id')}</th><th>${t('contract.kind')}</th><th>${t('contract.signed_on')}</th><th>${t('contract.expires_on')}</th><th class="num">${t('contract.days_left')}</th><th class="num">${t('contract.workers')}</th></tr></thead>
-      <tbody>${items(data).map((c) => html`<tr><td>${c.organisation_name || `#${c.organisation_id}`}</td><td>${label('contract_kind', c.kind)}</td><td>${day(c.signed_on)}</td><td>${day(c.expires_on)}</td>
-        <td class="num">${number(c.days_to_expiry)}</td><td class="num">${number(c.workers_covered)}</td></tr>`)}</tbody></table>`
+      <thead><tr><th>${t('contract.enterprise')}</th><th>${t('contract.kind')}</th><th>${t('contract.signed_on')}</th><th>${t('contract.expires_on')}</th><th class="num">${t('contract.days_left')}</th><th class="num">${t('contract.workers')}</th><th>${t('contract.filing')}</th><th></th></tr></thead>
+      <tbody>${items(data).map((c) => html`<tr data-contract=${c.id}><td>${c.organisation_name || `#${c.organisation_id}`}</td><td>${label('contract_kind', c.kind)}</td><td>${day(c.signed_on)}</td><td>${day(c.expires_on)}</td>
+        <td class="num">${number(c.days_to_expiry)}</td><td class="num">${number(c.workers_covered)}</td><td><${Filing} filing=${c.filing} /></td>
+        <td>${writer ? html`<${Actions} kind="contract" row=${c} actions=${contractActions(c)} base="/collective-contracts" onDone=${list.reload} />` : null}</td></tr>`)}</tbody></table>`
+      : html`<${Empty} />`)}<//></div>`;
+}
+
+function LegalEvents({ user }) {
+  const [year, setYear] = useState(new Date().getFullYear());
+  const list = useAsync(() => get('/legal-events', { year, limit: 500 }), [year]);
+  const rows = items(list.data);
+  const sum = (key) => number(rows.reduce((total, r) => total + r[key], 0));
+  return html`<div>
+    <div class="title-row"><p class="muted" data-testid="legal-totals">${t('legal.totals', { n: number(rows.length), people: sum('attendees'), brochures: sum('brochures') })}</p>
+      <div class="buttons"><${YearPicker} year=${year} onChange=${setYear} />
+        ${can(user, 'rights.write') ? html`<${Intake} spec="event.new" url="/legal-events" title=${t('legal.new')} onDone=${list.reload} />` : null}</div></div>
+    <${ListState} state=${list}>${() => (rows.length ? html`<table class="list" data-testid="legal-events">
+      <thead><tr><th>${t('legal.held_on')}</th><th>${t('legal.title')}</th><th>${t('legal.kind')}</th><th class="num">${t('legal.attendees')}</th><th class="num">${t('legal.brochures')}</th></tr></thead>
+      <tbody>${rows.map((r) => html`<tr><td>${day(r.held_on)}</td><td>${r.title || '—'}</td><td>${label('legal_kind', r.kind)}</td><td class="num">${number(r.attendees)}</td><td class="num">${number(r.brochures)}</td></tr>`)}</tbody></table>`
       : html`<${Empty} />`)}<//></div>`;
 }
 
 export function RightsPage({ user, tab, query }) {
   const current = tab || 'hotline';
-  const tabs = [['hotline', t('rights.hotline')], ['cases', t('rights.cases')], ['contracts', t('rights.contracts')]];
+  const tabs = [['hotline', t('rights.hotline')], ['cases', t('rights.cases')], ['contracts', t('rights.contracts')], ['legal', t('rights.legal')]];
   return html`<section><h2>${t('nav.rights')}</h2>
     <${Tabs} tabs=${tabs} current=${current} onChange=${(key) => go(`/rights/${key}`)} />
     ${current === 'hotline' ? html`<${Hotline} user=${user} query=${query} />` : null}
     ${current === 'cases' ? html`<${Cases} user=${user} query=${query} />` : null}
-    ${current === 'contracts' ? html`<${Contracts} />` : null}
+    ${current === 'contracts' ? html`<${Contracts} user=${user} />` : null}
+    ${current === 'legal' ? html`<${LegalEvents} user=${user} />` : null}
   </section>`;
 }
