@@ -562,3 +562,25 @@ def test_a_rights_officer_registers_files_and_reviews_a_contract_and_records_a_l
     page.expect(page.locator("[data-testid=legal-events] tr", has_text=title)).to_contain_text("线下")
     events = http.get(f"{platform.url}{API}/legal-events", params={"year": date.today().year, "limit": 500}).json()
     assert [(e["attendees"], e["brochures"]) for e in events["items"] if e["title"] == title] == [(80, 200)]
+
+
+def test_a_clerk_records_a_members_honour_on_the_member_page(platform, page):
+    from datetime import date
+
+    unions = make_unions(platform)
+    member = register_by_api(platform, unions["a"], unique("劳模候选"))
+    clerk = unique("clerk.")
+    sign_in(page, platform.url, clerk, make_staff(platform, clerk, ["membership_clerk"]))
+    page.goto(f"{platform.url}/#/members/{member['id']}")
+    page.get_by_role("button", name="记录荣誉").click()
+    form = page.get_by_test_id("honour-form")
+    form.locator("input[name=year]").fill("22")
+    form.get_by_role("button", name="保存").click()
+    page.expect(form.locator("[data-field=year] .field-error")).to_contain_text("四位年份")
+    year = date.today().year
+    form.locator("input[name=year]").fill(str(year))
+    form.get_by_role("button", name="保存").click()
+    page.expect(page.get_by_test_id("honour-form")).to_have_count(0)
+    page.expect(page.get_by_test_id("member-page")).to_contain_text("劳动模范")
+    honours = platform.session().get(f"{platform.url}{API}/members/{member['id']}").json()["honours"]
+    assert [(h["title"], h["level"], h["year"]) for h in honours] == [("劳动模范", "市级", year)]

@@ -244,6 +244,34 @@ function LeaveForm({ member, onDone }) {
   </form>`;
 }
 
+// The titles the federation's reports count (劳动模范 is the model-worker figure); any other title may be typed.
+const HONOUR_TITLES = ['劳动模范', '五一劳动奖章', '最美劳动者', '工人先锋号', '技术能手'];
+const HONOUR_LEVELS = ['全国', '省级', '市级', '区县级'];
+
+function HonourForm({ member, onDone }) {
+  const form = useForm({ title: HONOUR_TITLES[0], level: '市级', year: String(new Date().getFullYear()) }, {
+    title: requiredProblem, level: requiredProblem,
+    year: (v) => (/^\d{4}$/.test(String(v ?? '').trim()) ? null : ['v.year']),
+  });
+  const submit = (event) => {
+    event.preventDefault();
+    form.submit(async (v) => {
+      await post(`/members/${member.id}/honours`, { title: v.title.trim(), level: v.level.trim(), year: Number(v.year) });
+      onDone();
+    });
+  };
+  return html`<form class="card form-grid" onSubmit=${submit} novalidate data-testid="honour-form">
+    <h3>${t('member.honour')}</h3>
+    <${FormError} form=${form} shown=${['title', 'level', 'year']} />
+    <${Field} label=${t('field.honour_title')} name="title" errors=${form.errors}><input ...${form.bind('title')} list="honour-titles" />
+      <datalist id="honour-titles">${HONOUR_TITLES.map((title) => html`<option value=${title} />`)}</datalist><//>
+    <${Field} label=${t('field.honour_level')} name="level" errors=${form.errors}><input ...${form.bind('level')} list="honour-levels" />
+      <datalist id="honour-levels">${HONOUR_LEVELS.map((level) => html`<option value=${level} />`)}</datalist><//>
+    <${Field} label=${t('field.year')} name="year" errors=${form.errors}><input ...${form.bind('year')} inputmode="numeric" maxlength="4" /><//>
+    <div class="buttons"><button type="submit" disabled=${form.busy}>${t('common.save')}</button></div>
+  </form>`;
+}
+
 export function MemberPage({ user, memberId }) {
   const member = useAsync(() => get(`/members/${memberId}`), [memberId]);
   const tree = useOrganisations();
@@ -262,6 +290,7 @@ export function MemberPage({ user, memberId }) {
       <div class="actions">
         ${writer ? html`<button type="button" class="secondary" onClick=${() => setAction(action === 'edit' ? null : 'edit')}>${t('member.edit')}</button>
           <button type="button" class="secondary" onClick=${() => setAction(action === 'transfer' ? null : 'transfer')}>${t('member.transfer')}</button>
+          <button type="button" class="secondary" onClick=${() => setAction(action === 'honour' ? null : 'honour')}>${t('member.honour')}</button>
           <button type="button" class="secondary" onClick=${() => setAction(action === 'leave' ? null : 'leave')}>${t('member.leave')}</button>` : null}
         <a class="button secondary" href="#/members">${t('common.back')}</a>
       </div>
@@ -269,6 +298,7 @@ export function MemberPage({ user, memberId }) {
     ${action === 'transfer' ? html`<${TransferForm} member=${m} onDone=${done} />` : null}
     ${action === 'leave' ? html`<${LeaveForm} member=${m} onDone=${done} />` : null}
     ${action === 'edit' ? html`<${EditForm} member=${m} onDone=${done} />` : null}
+    ${action === 'honour' ? html`<${HonourForm} member=${m} onDone=${done} />` : null}
     <div class="grid2">
       <div class="card"><h3>${t('member.details')}</h3>
         <dl class="facts">
