@@ -183,6 +183,19 @@ class EnrolmentSchema(StrictSchema):
     enrolled_on = fields.Date()
 
 
+class CourseEnrolmentSchema(StrictSchema):
+    member_id = fields.String()
+    member_name = fields.String(allow_none=True)
+    enrolled_on = fields.Date()
+    attended_session_ids = fields.List(fields.String())
+    hours = fields.Integer(metadata={"description": "hours of the sittings attended"})
+
+
+class CourseEnrolmentsSchema(StrictSchema):
+    course_id = fields.String()
+    items = fields.List(fields.Nested(CourseEnrolmentSchema))
+
+
 class AttendanceSchema(StrictSchema):
     member_ids = fields.List(IdField(), required=True, validate=validate.Length(min=1, max=2000))
 

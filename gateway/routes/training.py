@@ -237,6 +237,17 @@ class TrainingRoutes:
         return json_response(self.training.enrol(course_id, request.json_body, within=w), 201)
 
     @api(
+        "GET",
+        "/api/v1/courses/<course_id>/enrolments",
+        roles=READERS,
+        key_scope=READ,
+        doc=Doc("The course's enrolled members (a union's own only) with the sittings attended and their hours", T,
+                response=s.CourseEnrolmentsSchema),
+    )
+    def list_enrolments(self, request: Request, course_id: str) -> Response:
+        return json_response(self.training.list_enrolments(course_id, within=request.principal.scope))
+
+    @api(
         "POST",
         "/api/v1/course-sessions/<course_session_id>/attendance",
         roles=WRITERS,

@@ -7,6 +7,7 @@ running them is the training officers' work, for a host in their scope.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from services.chassis.errors import Conflict, InvalidInput
 from services.chassis.schemas import load
 from services.training import schemas
 from services.training.common import active_member, find, iso, organisation_path, paged, scope_of, today
-from services.training.models import Attendance, Course, CourseSession, Enrolment, School
+from services.training.models import Attendance, Course, CourseSession, Enrolment, School, directory
 
 
 def school_view(db: UnitOfWork, school: School, detail: bool = False) -> dict[str, Any]:
@@ -120,6 +121,33 @@ def enrol(db: UnitOfWork, course_id: Any, data: dict[str, Any], within: Any = No
         raise Conflict("the member is already enrolled in this course") from None
     return {"id": str(enrolment.id), "course_id": str(course.id), "member_id": str(member["member_id"]),
             "enrolled_on": iso(enrolment.enrolled_on)}
+
+
+def list_enrolments(db: UnitOfWork, course_id: Any, within: Any = None) -> dict[str, Any]:
+    """A course's enrolled members (the caller's own only: a course is the city's, its members are not),
+    each with the sittings attended and the hours they make."""
+    session = db.session
+    course = _course(db, course_id)
+    members = directory.members
+    stmt = (select(Enrolment.member_id, Enrolment.enrolled_on, members.c.name)
+            .join(members, members.c.member_id == Enrolment.member_id)
+            .where(Enrolment.course_id == course.id).order_by(Enrolment.id))
+    prefix = scope_of(session, within)
+    if prefix:
+        stmt = stmt.where(members.c.organisation_path.startswith(prefix))
+    rows = session.execute(stmt).all()
+    attended: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if rows:
+        for member_id, sitting_id, hours in session.execute(
+                select(Attendance.member_id, CourseSession.id, CourseSession.hours)
+                .join(CourseSession, CourseSession.id == Attendance.session_id)
+                .where(CourseSession.course_id == course.id, Attendance.member_id.in_([r[0] for r in rows]))):
+            attended[member_id].append((sitting_id, hours))
+    return {"course_id": str(course.id), "items": [
+        {"member_id": str(member_id), "member_name": name, "enrolled_on": iso(enrolled_on),
+         "attended_session_ids": [str(sitting) for sitting, _ in sorted(attended[member_id])],
+         "hours": sum(hours for _, hours in attended[member_id])}
+        for member_id, enrolled_on, name in rows]}
 
 
 def record_attendance(db: UnitOfWork, session_id: Any, data: dict[str, Any], within: Any = None) -> dict[str, Any]:

@@ -122,6 +122,10 @@ class TrainingService(ServiceBase, MembershipDirectory):
         return schools.enrol(self.db, course_id, data, within)
 
     @rpc
+    def list_enrolments(self, course_id: Any, within: Any = None) -> dict:
+        return schools.list_enrolments(self.db, course_id, within)
+
+    @rpc
     def record_attendance(self, session_id: Any, data: dict, within: Any = None) -> dict:
         return schools.record_attendance(self.db, session_id, data, within)
 

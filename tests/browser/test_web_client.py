@@ -44,6 +44,17 @@ def register_by_api(platform, organisation_id: str, name: str, joined_on: str = 
     return response.json()
 
 
+def member_known_to_training(platform, organisation_id: str, name: str) -> dict:
+    """A member registered through the API, once training's copy of members has them (it arrives by event)."""
+    from tests.helpers import wait_until
+
+    member = register_by_api(platform, organisation_id, name)
+    http = platform.session()
+    wait_until(lambda: http.get(
+        f"{platform.url}{API}/members/{member['id']}/training-record").status_code == 200, timeout=30)
+    return member
+
+
 def wrong_check_digit(good: str) -> str:
     return good[:17] + ("0" if good[17] != "0" else "1")
 
@@ -375,14 +386,10 @@ def test_an_admin_makes_a_union_chair_account(platform, page):
 def test_a_training_officer_marks_a_competition_and_publishes_its_results(platform, page):
     from datetime import date
 
-    from tests.helpers import wait_until
 
     unions = make_unions(platform)
-    first, second = (register_by_api(platform, unions["a"], unique(name)) for name in ("车工甲", "车工乙"))
+    first, second = (member_known_to_training(platform, unions["a"], unique(name)) for name in ("车工甲", "车工乙"))
     http = platform.session()
-    for member in (first, second):  # training's copy of the members arrives by event
-        wait_until(lambda m=member: http.get(
-            f"{platform.url}{API}/members/{m['id']}/training-record").status_code == 200, timeout=30)
     made = http.post(f"{platform.url}{API}/competitions", json={
         "name": unique("数控车工技能大赛"), "kind": "skill", "organisation_id": unions["federation"],
         "held_on": date.today().isoformat()})
@@ -472,13 +479,10 @@ def test_an_admin_makes_an_api_key_for_a_union_sees_it_once_and_revokes_it(platf
 
 
 def test_safety_drills_are_recorded_and_a_members_hazard_snapshot_is_accepted(platform, page):
-    from tests.helpers import wait_until
 
     http = platform.session()
     unions = make_unions(platform)
-    member = register_by_api(platform, unions["a"], unique("隐患上报人"))
-    wait_until(lambda: http.get(
-        f"{platform.url}{API}/members/{member['id']}/training-record").status_code == 200, timeout=30)
+    member = member_known_to_training(platform, unions["a"], unique("隐患上报人"))
     chair = unique("chair")
     sign_in(page, platform.url, chair, make_staff(platform, chair, ["union_chair"], unions["a"]))
     page.goto(f"{platform.url}/#/training/safety")
@@ -584,3 +588,39 @@ def test_a_clerk_records_a_members_honour_on_the_member_page(platform, page):
     page.expect(page.get_by_test_id("member-page")).to_contain_text("劳动模范")
     honours = platform.session().get(f"{platform.url}{API}/members/{member['id']}").json()["honours"]
     assert [(h["title"], h["level"], h["year"]) for h in honours] == [("劳动模范", "市级", year)]
+
+
+def test_a_school_runs_a_course_and_attendance_makes_a_members_training_hours(platform, page):
+
+    http = platform.session()
+    unions = make_unions(platform)
+    member = member_known_to_training(platform, unions["a"], unique("数控学员"))
+    officer = unique("training")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["training_officer"]))
+    page.goto(f"{platform.url}/#/training/schools")
+    school = unique("数控工匠学校")
+    form = page.get_by_test_id("school-form")
+    form.locator("input[name=name]").fill(school)
+    form.locator("select[name=organisation_id]").select_option(unions["a"])
+    form.get_by_role("button", name="保存").click()
+    page.get_by_role("link", name=school).click()
+    page.get_by_test_id("course-form").locator("input[name=title]").fill("数控编程基础")
+    page.get_by_role("button", name="新增课程").click()
+    course = page.locator("[data-course]", has_text="数控编程基础")
+    sitting = course.get_by_test_id("sitting-form")
+    sitting.locator("input[name=hours]").fill("30")  # past a day's 24 hours: refused in the page
+    sitting.get_by_role("button", name="新增授课").click()
+    page.expect(sitting.locator("[data-field=hours] .field-error")).to_be_visible()
+    sitting.locator("input[name=hours]").fill("3")
+    sitting.locator("input[name=topic]").fill("G代码")
+    sitting.get_by_role("button", name="新增授课").click()
+    page.expect(course).to_contain_text("G代码")
+    fill_form(course.get_by_test_id("enrol-form"), member["name"], {})
+    page.expect(course.get_by_test_id("enrolled")).to_contain_text(member["name"])
+    attendance = course.get_by_test_id("attendance")
+    attendance.locator(f"input[name=present][value='{member['id']}']").check()
+    attendance.get_by_role("button", name="记为出勤（1 人）").click()
+    page.expect(course.get_by_test_id("enrolled").locator("tr", has_text=member["name"])).to_contain_text("1 / 1")
+    shot(page, "training-school")
+    record = http.get(f"{platform.url}{API}/members/{member['id']}/training-record").json()
+    assert record["training_hours"] == 3

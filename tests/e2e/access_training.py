@@ -19,6 +19,8 @@ exempt("GET /api/v1/schools/{school_id}", FACILITY)
 exempt("GET /api/v1/courses/{course_id}", FACILITY)
 exempt("GET /api/v1/competitions/{competition_id}", FACILITY)
 exempt("GET /api/v1/competitions/{competition_id}/entries", FACILITY)
+exempt("GET /api/v1/courses/{course_id}/enrolments",
+       "a course is the city's: every training reader reaches it, and sees only their own unions' members in it")
 exempt("POST /api/v1/courses/{course_id}/enrolments",
        "any union enrols its own members in the city's courses; another union's member is a 422 (member_id)")
 exempt("POST /api/v1/competitions/{competition_id}/entries",

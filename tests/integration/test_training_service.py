@@ -314,6 +314,10 @@ def test_schools_hours_safety_and_annual_stats(world):
     with pytest.raises(InvalidInput):
         rpc.enrol(course["id"], {"member_id": leaver})
     assert rpc.get_school(school["id"])["courses"][0]["enrolled"] == 1
+    enrolled = rpc.list_enrolments(course["id"], within=within)["items"]
+    assert [(e["member_id"], e["hours"], e["attended_session_ids"]) for e in enrolled] == [
+        (student, 7, [first["id"], second["id"]])]
+    assert rpc.list_enrolments(course["id"], within=world.other["organisation_id"])["items"] == []  # not theirs
 
     rpc.create_safety_session({"kind": "training", "held_on": "2022-04-01", "attendees": 120,
                                "organisation_id": world.union["organisation_id"]})

@@ -10,6 +10,7 @@ import { requiredProblem } from '../validate.js';
 import { MemberPicker } from '../widgets.js';
 import { ListState, items } from './common.js';
 import { SafetyWork } from './safety.js';
+import { Schools } from './schools.js';
 
 const LEVELS = ['seed', 'craftsman', 'chief', 'gold'];
 const memberLink = (row) => html`<a href=${`#/members/${row.member_id}`}>${row.member_name || `#${row.member_id}`}</a>`;
@@ -210,12 +211,13 @@ function Proposals({ user }) {
 export function TrainingPage({ user, tab, query }) {
   const current = tab || 'craftsmen';
   const tabs = [['craftsmen', t('training.craftsmen')], ['nominations', t('training.nominations')], ['competitions', t('training.competitions')],
-    ['safety', t('training.safety')], ['proposals', t('training.proposals')]];
+    ['schools', t('training.schools')], ['safety', t('training.safety')], ['proposals', t('training.proposals')]];
   return html`<section><h2>${t('nav.training')}</h2>
     <${Tabs} tabs=${tabs} current=${current} onChange=${(key) => go(`/training/${key}`)} />
     ${current === 'craftsmen' ? html`<${Roster} />` : null}
     ${current === 'nominations' ? html`<${Nominations} user=${user} query=${query} />` : null}
     ${current === 'competitions' ? html`<${Competitions} user=${user} query=${query} />` : null}
+    ${current === 'schools' ? html`<${Schools} user=${user} query=${query} />` : null}
     ${current === 'safety' ? html`<${SafetyWork} user=${user} query=${query} />` : null}
     ${current === 'proposals' ? html`<${Proposals} user=${user} />` : null}
   </section>`;
