@@ -624,3 +624,43 @@ def test_a_school_runs_a_course_and_attendance_makes_a_members_training_hours(pl
     shot(page, "training-school")
     record = http.get(f"{platform.url}{API}/members/{member['id']}/training-record").json()
     assert record["training_hours"] == 3
+
+
+def test_a_negotiation_goes_through_a_round_and_the_congress_to_a_signed_contract(platform, page):
+    from datetime import date, timedelta
+
+    unions = make_unions(platform)
+    officer = unique("rights.")
+    sign_in(page, platform.url, officer, make_staff(platform, officer, ["rights_officer"]))
+    intake(page, f"{platform.url}/#/rights/negotiations", "negotiation.new", {}, {
+        "organisation_id": unions["a"], "kind": "female_workers"})
+    http = platform.session()
+    started = http.get(f"{platform.url}{API}/contract-negotiations",
+                       params={"organisation_id": unions["a"]}).json()["items"]
+    assert [(n["kind"], n["status"]) for n in started] == [("female_workers", "negotiating")]
+    row = page.locator(f"tr[data-negotiation='{started[0]['id']}']")
+
+    def act(action: str, fields: dict[str, str]) -> None:
+        row.locator(f"button[data-action={action}]").click()
+        for name, value in fields.items():
+            row.locator(f"input[name={name}]").fill(value)
+        row.locator("button[type=submit]").click()
+
+    act("rounds", {"note": "就产假待遇达成一致"})
+    page.expect(row).to_contain_text("协商中")
+    act("congress-vote", {"delegates": "100", "present": "50", "votes_for": "40"})  # no quorum: the vote does not count
+    page.expect(row.locator("[data-field=present] .field-error")).to_contain_text("三分之二")
+    row.locator("input[name=present]").fill("80")  # a quorum, but 40 is not more than half of all delegates
+    row.locator("button[type=submit]").click()
+    page.expect(row).to_contain_text("未通过")
+    act("congress-vote", {"delegates": "100", "present": "80", "votes_for": "60"})
+    page.expect(row).to_have_count(0)  # approved: no longer among those negotiating
+    page.get_by_role("button", name="职代会已通过").click()
+    signed_on = date.today()
+    act("sign", {"expires_on": (signed_on + timedelta(days=3 * 365)).isoformat(), "workers_covered": "260"})
+    page.expect(row).to_have_count(0)
+    shot(page, "rights-negotiations")
+    contracts = http.get(f"{platform.url}{API}/collective-contracts",
+                         params={"organisation_id": unions["a"]}).json()["items"]
+    assert [(c["kind"], c["workers_covered"], c["negotiation_rounds"]) for c in contracts] == [
+        ("female_workers", 260, 1)]

@@ -7,6 +7,7 @@ import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
 import { dateProblem, requiredProblem } from '../validate.js';
+import { organisationName, useOrganisations } from '../orgs.js';
 import { OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
 import { YearPicker } from './dashboard.js';
@@ -44,6 +45,13 @@ const ACTION_FIELDS = {
   'contract.review': [['reviewed_on', 'date', true, null, 'contract.reviewed_on'], ['decision', 'select', true, ['accepted', 'objected'], 'contract.decision', 'filing_status'],
     ['note', 'text', false]],
   'contract.renew': [['signed_on', 'date', true, null, 'contract.signed_on'], ['expires_on', 'date', true, null, 'contract.expires_on'],
+    ['workers_covered', 'count', true, null, 'contract.workers']],
+  'negotiation.new': [['organisation_id', 'org', true, null, 'contract.enterprise'], ['kind', 'select', true, CONTRACT_KINDS, 'contract.kind', 'contract_kind'],
+    ['started_on', 'date', true, null, 'negotiation.started_on']],
+  'negotiation.rounds': [['held_on', 'date', true, null, 'negotiation.held_on'], ['note', 'text', false]],
+  'negotiation.congress-vote': [['held_on', 'date', true, null, 'negotiation.held_on'], ['delegates', 'count', true, null, 'negotiation.delegates'],
+    ['present', 'count', true, null, 'negotiation.present'], ['votes_for', 'count', true, null, 'negotiation.votes_for']],
+  'negotiation.sign': [['signed_on', 'date', true, null, 'contract.signed_on'], ['expires_on', 'date', true, null, 'contract.expires_on'],
     ['workers_covered', 'count', true, null, 'contract.workers']],
   'event.new': [['held_on', 'date', true, null, 'legal.held_on'], ['kind', 'select', true, ['offline', 'online'], 'legal.kind', 'legal_kind'],
     ['title', 'text', false, null, 'legal.title'], ['organisation_id', 'org', false, null, 'legal.organiser'],
@@ -174,6 +182,27 @@ function Contracts({ user }) {
       : html`<${Empty} />`)}<//></div>`;
 }
 
+const NEGOTIATION_ACTIONS = { negotiating: ['rounds', 'congress-vote'], approved: ['sign'] };
+
+/** Collective negotiations on the way to a contract: rounds, the workers' congress vote, signing. */
+function Negotiations({ user }) {
+  const [status, setStatus] = useState('negotiating');
+  const list = useAsync(() => get('/contract-negotiations', { status, limit: 200 }), [status]);
+  const tree = useOrganisations();
+  const writer = can(user, 'rights.write');
+  const vote = (v) => (v ? t('negotiation.vote_summary', { present: v.present, delegates: v.delegates, votes_for: v.votes_for })
+    + (v.approved ? '' : ` · ${t('negotiation.not_passed')}`) : '—');
+  return html`<div>
+    <div class="title-row"><div class="buttons">${['negotiating', 'approved', 'signed'].map((s) => html`<button type="button" class=${s === status ? '' : 'secondary'} onClick=${() => setStatus(s)}>${label('negotiation_status', s)}</button>`)}</div>
+      ${writer ? html`<${Intake} spec="negotiation.new" url="/contract-negotiations" title=${t('negotiation.new')} onDone=${() => (status === 'negotiating' ? list.reload() : setStatus('negotiating'))} />` : null}</div>
+    <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="negotiations">
+      <thead><tr><th>${t('contract.enterprise')}</th><th>${t('contract.kind')}</th><th>${t('negotiation.started_on')}</th><th class="num">${t('negotiation.rounds')}</th><th>${t('negotiation.last_vote')}</th><th>${t('field.status')}</th><th></th></tr></thead>
+      <tbody>${items(data).map((n) => html`<tr data-negotiation=${n.id}><td>${organisationName(tree, n.organisation_id)}</td><td>${label('contract_kind', n.kind)}</td><td>${day(n.started_on)}</td>
+        <td class="num">${number(n.rounds)}</td><td class="small">${vote(n.last_vote)}</td><td><${Badge} kind=${n.status}>${label('negotiation_status', n.status)}<//></td>
+        <td>${writer ? html`<${Actions} kind="negotiation" row=${n} actions=${NEGOTIATION_ACTIONS[n.status] || []} base="/contract-negotiations" onDone=${list.reload} />` : null}</td></tr>`)}</tbody></table>`
+      : html`<${Empty} />`)}<//></div>`;
+}
+
 function LegalEvents({ user }) {
   const [year, setYear] = useState(new Date().getFullYear());
   const list = useAsync(() => get('/legal-events', { year, limit: 500 }), [year]);
@@ -191,11 +220,13 @@ function LegalEvents({ user }) {
 
 export function RightsPage({ user, tab, query }) {
   const current = tab || 'hotline';
-  const tabs = [['hotline', t('rights.hotline')], ['cases', t('rights.cases')], ['contracts', t('rights.contracts')], ['legal', t('rights.legal')]];
+  const tabs = [['hotline', t('rights.hotline')], ['cases', t('rights.cases')], ['negotiations', t('rights.negotiations')],
+    ['contracts', t('rights.contracts')], ['legal', t('rights.legal')]];
   return html`<section><h2>${t('nav.rights')}</h2>
     <${Tabs} tabs=${tabs} current=${current} onChange=${(key) => go(`/rights/${key}`)} />
     ${current === 'hotline' ? html`<${Hotline} user=${user} query=${query} />` : null}
     ${current === 'cases' ? html`<${Cases} user=${user} query=${query} />` : null}
+    ${current === 'negotiations' ? html`<${Negotiations} user=${user} />` : null}
     ${current === 'contracts' ? html`<${Contracts} user=${user} />` : null}
     ${current === 'legal' ? html`<${LegalEvents} user=${user} />` : null}
   </section>`;
