@@ -19,7 +19,12 @@ export function MembersPage({ user, query }) {
   const filters = Object.fromEntries(FILTERS.map((key) => [key, query.get(key) || '']));
   const [draft, setDraft] = useState(filters);
   const key = JSON.stringify(filters);
-  useEffect(() => setDraft(filters), [key]);
+  // The form follows the address when it changes (back, a link), not on the first render: what is typed
+  // before the page's effects have run would otherwise be wiped.
+  const shownKey = useRef(key);
+  useEffect(() => {
+    if (shownKey.current !== key) { shownKey.current = key; setDraft(filters); }
+  }, [key]);
   const pager = usePager(key);
   const tree = useOrganisations();
   const page = useAsync(() => get('/members', { ...filters, limit: 20, cursor: pager.cursor }), [key, pager.cursor]);
