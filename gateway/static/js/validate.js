@@ -82,3 +82,7 @@ export function amountProblem(value) {
 /** A form's errors with the server's error on `fenField` shown on the yuan field the form has instead. */
 export const withFenErrors = (errors, field, fenField) => ({ ...errors, [field]: errors[field] || errors[fenField] });
 
+/** A whole number of people, copies, requests… (0 or more). */
+export function countProblem(value) {
+  return /^\d+$/.test(String(value ?? '').trim()) ? null : ['v.integer'];
+}

@@ -4,7 +4,7 @@ import { get, post } from '../api.js';
 import { dateTime } from '../format.js';
 import { t } from '../i18n.js';
 import { Badge, Empty, Field, FormError, html, useAsync, useForm } from '../ui.js';
-import { requiredProblem } from '../validate.js';
+import { countProblem, requiredProblem } from '../validate.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
@@ -18,7 +18,7 @@ function KeyForm({ onMade }) {
   const form = useForm(blank, {
     name: requiredProblem,
     scopes: (v) => (v && v.length ? null : ['v.required']),
-    rate_per_minute: (v) => (!String(v ?? '').trim() || /^\d+$/.test(String(v).trim()) ? null : ['v.integer']),
+    rate_per_minute: (v) => (String(v ?? '').trim() ? countProblem(v) : null),
   });
   const toggle = (scope) => form.set('scopes', form.values.scopes.includes(scope)
     ? form.values.scopes.filter((s) => s !== scope) : [...form.values.scopes, scope]);

@@ -6,7 +6,7 @@ import { dateTime, day, number, parseYuan, today, yuan } from '../format.js';
 import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
-import { dateProblem, requiredProblem } from '../validate.js';
+import { amountProblem, countProblem, dateProblem, requiredProblem } from '../validate.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
@@ -57,7 +57,7 @@ const ACTION_FIELDS = {
     ['title', 'text', false, null, 'legal.title'], ['organisation_id', 'org', false, null, 'legal.organiser'],
     ['attendees', 'count', true, null, 'legal.attendees'], ['brochures', 'count', true, null, 'legal.brochures']],
 };
-const countProblem = (v) => (/^\d+$/.test(String(v ?? '').trim()) ? null : ['v.integer']);
+
 
 /** The small form an action needs; sends only what was filled in. */
 function ActionForm({ spec, url, onDone, onCancel }) {
@@ -66,7 +66,7 @@ function ActionForm({ spec, url, onDone, onCancel }) {
     kind === 'select' ? options[0] : kind === 'checkbox' ? false : kind === 'date' ? today() : '']));
   const checks = Object.fromEntries(fields.map(([name, kind, required]) => [name, (v) => {
     if (v === '' && !required) return null;
-    if (kind === 'yuan') return parseYuan(v) === null ? ['v.amount'] : null;
+    if (kind === 'yuan') return amountProblem(v);
     if (kind === 'date') return dateProblem(v);
     if (kind === 'count') return countProblem(v);
     return required ? requiredProblem(v) : null;

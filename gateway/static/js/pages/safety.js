@@ -7,14 +7,13 @@ import { label, t } from '../i18n.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { can } from '../roles.js';
 import { Badge, EnumSelect, Empty, Field, FormError, html, useAsync, useForm } from '../ui.js';
-import { dateProblem, requiredProblem } from '../validate.js';
+import { countProblem, dateProblem, requiredProblem } from '../validate.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
 import { YearPicker } from './dashboard.js';
 
 const KINDS = ['training', 'drill'];
 const HAZARD_STATUSES = ['submitted', 'accepted', 'rejected'];
-const countProblem = (v) => (/^\d+$/.test(String(v ?? '').trim()) ? null : ['v.integer']);
 
 function SessionForm({ onDone }) {
   const blank = { kind: 'training', title: '', held_on: today(), organisation_id: '', attendees: '' };

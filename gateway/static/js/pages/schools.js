@@ -7,11 +7,11 @@ import { label, t } from '../i18n.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { can } from '../roles.js';
 import { EnumSelect, Empty, Field, FormError, html, useAsync, useForm } from '../ui.js';
-import { dateProblem, requiredProblem } from '../validate.js';
+import { countProblem, dateProblem, requiredProblem } from '../validate.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
 import { ListState, items } from './common.js';
 
-const hoursProblem = (v) => (/^\d+$/.test(String(v ?? '').trim()) && Number(v) >= 1 && Number(v) <= 24 ? null : ['v.hours']);
+const hoursProblem = (v) => (countProblem(v) || Number(v) < 1 || Number(v) > 24 ? ['v.hours'] : null);
 
 function SchoolForm({ onDone }) {
   const blank = { name: '', kind: 'school', organisation_id: '', established_on: today() };

@@ -6,7 +6,7 @@ import { day, number, parseYuan, yuan } from '../format.js';
 import { label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Badge, Empty, EnumSelect, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
-import { requiredProblem } from '../validate.js';
+import { amountProblem, requiredProblem } from '../validate.js';
 import { MemberPicker } from '../widgets.js';
 import { ListState, items } from './common.js';
 import { SafetyWork } from './safety.js';
@@ -183,7 +183,7 @@ function Competitions({ user, query }) {
 function Proposals({ user }) {
   const list = useAsync(() => get('/proposals', { limit: 100 }), []);
   const [reviewing, setReviewing] = useState(null);
-  const form = useForm({ score: '', decision: 'adopted', reward: '' }, { reward: (v, all) => (all && all.decision === 'adopted' && parseYuan(v) === null ? ['v.amount'] : null) });
+  const form = useForm({ score: '', decision: 'adopted', reward: '' }, { reward: (v, all) => (all && all.decision === 'adopted' ? amountProblem(v) : null) });
   const submit = (e) => {
     e.preventDefault();
     form.submit(async (v) => {
