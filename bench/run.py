@@ -893,7 +893,7 @@ def write_results(report: Report, facts: dict[str, str], path: Path = RESULTS) -
         lines += [
             f"One CSV roster of {m.rows:,} new members, posted after the seed data was in and welfare had caught up.",
             "",
-            "| rows | imported | failed | s until job `done` | s until every `member_joined` applied by welfare "
+            "| rows | imported | failed | s until job `done` | s until every imported member applied by welfare "
             "| rows/s (done) | rows/s (events applied) |",
             "|---:|---:|---:|---:|---:|---:|---:|",
             f"| {m.rows:,} | {m.imported:,} | {m.failed:,} | {fmt(m.to_done_s)} | {fmt(m.to_events_s)} "
@@ -1142,8 +1142,8 @@ def limit_lines(report: Report) -> list[str]:
             lines.append(f"- import with every event applied: {total:.2f} ms of CPU per row over the platform "
                          f"({', '.join(f'{name} {ms:.2f}' for name, ms in sorted(parts.items(), key=lambda i: -i[1]))}"
                          f" ms): about {cores * 1000 / total:,.0f} rows/s on {cores} cores with the events applied "
-                         "by every consumer (welfare, training and rights each apply every member_joined event in "
-                         "a transaction of its own).")
+                         "by every consumer (welfare, training and rights each apply an import chunk's "
+                         "`members_imported` event, 500 members, in one transaction).")
     if report.writes is not None and report.writes.samples:
         lines.append(f"- event lag: the writers reached {report.writes.rps:,.0f} of the {LAG_RATE} writes/s asked "
                      "(see create above for the CPU a write costs), so the consumers were working through a backlog "
@@ -1296,7 +1296,7 @@ def measure_import(api: Api, roster: Roster, welfare: Welfare, rows: int, before
     if complete:
         figures.to_events_s = time.monotonic() - t0
         figures.cpu_ms = cpu_per_request(cpu_before, cpu_snapshot(launcher_pid), rows)
-        say(f"  every member_joined applied by welfare after {figures.to_events_s:.1f} s")
+        say(f"  every imported member applied by welfare after {figures.to_events_s:.1f} s")
     else:
         figures.note = (f"welfare stopped making progress at {active:,} of {expected:,} active member copies "
                         "(no change for 120 s); the events-applied time is missing")

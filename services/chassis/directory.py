@@ -32,6 +32,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     select,
 )
 from sqlalchemy.orm import Session
@@ -78,6 +79,17 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _member_values(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A member snapshot (membership's event) as the copy's columns, bar the member id."""
+    return {
+        "name": snapshot["name"], "organisation_id": int(snapshot["organisation_id"]),
+        "organisation_path": snapshot["organisation_path"],
+        "employment_form": snapshot["employment_form"], "occupation": snapshot.get("occupation"),
+        "status": snapshot["status"], "joined_on": _day(snapshot["joined_on"]),
+        "left_on": _day(snapshot.get("left_on")), "revision": int(snapshot["revision"]),
+    }
+
+
 class Directory:
     """Reads and writes of the copy, bound to one service's metadata."""
 
@@ -104,25 +116,37 @@ class Directory:
 
     def apply_member(self, session: Session, snapshot: dict[str, Any]) -> bool:
         """Bring the copy up to `snapshot`; False when the copy already knows newer."""
-        member_id = int(snapshot["member_id"])
+        return self.apply_members(session, [snapshot]) == 1
+
+    def apply_members(self, session: Session, snapshots: list[dict[str, Any]]) -> int:
+        """Bring the copy up to many snapshots at once; how many members changed.
+
+        One read, one insert and one update for the lot, so an imported roster's
+        chunk costs the copy one transaction instead of one per member.
+        """
+        newest: dict[int, dict[str, Any]] = {}
+        for snapshot in snapshots:
+            member_id = int(snapshot["member_id"])
+            if member_id not in newest or int(snapshot["revision"]) > int(newest[member_id]["revision"]):
+                newest[member_id] = snapshot
+        if not newest:
+            return 0
         table = self.members
-        known = session.execute(select(table.c.revision).where(table.c.member_id == member_id)
-                                .with_for_update()).scalar()
-        revision = int(snapshot["revision"])
-        if known is not None and known >= revision:
-            return False
-        values = {
-            "name": snapshot["name"], "organisation_id": int(snapshot["organisation_id"]),
-            "organisation_path": snapshot["organisation_path"],
-            "employment_form": snapshot["employment_form"], "occupation": snapshot.get("occupation"),
-            "status": snapshot["status"], "joined_on": _day(snapshot["joined_on"]),
-            "left_on": _day(snapshot.get("left_on")), "revision": revision,
-        }
-        if known is None:
-            session.execute(table.insert().values(member_id=member_id, **values))
-        else:
-            session.execute(table.update().where(table.c.member_id == member_id).values(**values))
-        return True
+        known = dict(session.execute(select(table.c.member_id, table.c.revision)
+                                     .where(table.c.member_id.in_(list(newest))).with_for_update()).all())
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for member_id, snapshot in newest.items():
+            values = _member_values(snapshot)
+            if member_id not in known:
+                fresh.append({"member_id": member_id, **values})
+            elif known[member_id] < values["revision"]:
+                changed.append({"copy_member_id": member_id, **values})
+        if fresh:
+            session.execute(table.insert(), fresh)
+        if changed:  # SET takes the keys that name columns; the WHERE takes the one that does not
+            session.execute(table.update().where(table.c.member_id == bindparam("copy_member_id")), changed)
+        return len(fresh) + len(changed)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -186,6 +210,10 @@ class MembershipDirectory:
     @event_handler("membership", "member_joined")
     def handle_member_joined(self, event: dict) -> None:
         self.directory.apply_member(self.db.session, event["data"])
+
+    @event_handler("membership", "members_imported")
+    def handle_members_imported(self, event: dict) -> None:
+        self.directory.apply_members(self.db.session, event["data"]["members"])
 
     @event_handler("membership", "member_updated")
     def handle_member_updated(self, event: dict) -> None:

@@ -8,6 +8,8 @@ Member snapshots hold no ID number or phone: services that need them ask.
 
 organisation_registered v1: organisation_id, name, kind, parent_id, path, employer_size, established_on
 member_joined v1:          member snapshot (below)
+members_imported v1:       import_id, members: [member snapshot, ...] — one per chunk of an
+                           imported roster, in place of a member_joined per row
 member_updated v1:         member snapshot
 member_transferred v1:     member snapshot + from_organisation_id, to_organisation_id, on
 member_left v1:            member snapshot + on, reason
@@ -24,6 +26,7 @@ from typing import Any
 
 ORGANISATION_REGISTERED = "organisation_registered"
 MEMBER_JOINED = "member_joined"
+MEMBERS_IMPORTED = "members_imported"
 MEMBER_UPDATED = "member_updated"
 MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_LEFT = "member_left"

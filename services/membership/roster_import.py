@@ -2,8 +2,9 @@
 
 `start_import` checks the file can be read and records the job; the job
 runs in membership's own `roster_import_requested` handler, in chunks: each
-chunk's good rows, their `member_joined` events and the job's progress are
-committed together, so a crash resumes where the last chunk ended and no
+chunk's good rows, their one `members_imported` event (the chunk's member
+snapshots: a consumer applies a chunk in one transaction, not one per row)
+and the job's progress are committed together, so a crash resumes where the last chunk ended and no
 row is imported twice. A bad row is reported with its row number and field
 and never blocks the good ones.
 """
@@ -161,15 +162,18 @@ def _import_chunk(db: UnitOfWork, job: RosterImport, chunk: list[RosterRow],
             fresh.append((row, data))
     try:
         with session.begin_nested():
-            inserted = _insert(db, fresh, organisations)
+            joined = _insert(db, fresh, organisations)
     except IntegrityError:  # a member registered meanwhile: fall back to row by row
-        inserted = 0
+        joined = []
         for row, data in fresh:
             try:
                 with session.begin_nested():
-                    inserted += _insert(db, [(row, data)], organisations)
+                    joined += _insert(db, [(row, data)], organisations)
             except IntegrityError:
                 errors.append(_error(row, "id_number", "an active member with this ID number already exists"))
+    if joined:
+        db.publish(events.MEMBERS_IMPORTED, {"import_id": str(job.id), "members": joined})
+    inserted = len(joined)
     job.processed += len(chunk)
     job.lease_until = utcnow() + LEASE
     job.imported += inserted
@@ -179,19 +183,18 @@ def _import_chunk(db: UnitOfWork, job: RosterImport, chunk: list[RosterRow],
     db.commit()
 
 
-def _insert(db: UnitOfWork, rows: Iterable[tuple[RosterRow, dict[str, Any]]], organisations: dict[int, Any]) -> int:
+def _insert(db: UnitOfWork, rows: Iterable[tuple[RosterRow, dict[str, Any]]],
+            organisations: dict[int, Any]) -> list[dict[str, Any]]:
+    """Insert the rows' members; their snapshots, for the chunk's event."""
     values = [{**data, "status": "active", "revision": 1} for _, data in rows]
     if not values:
-        return 0
+        return []
     ids = db.session.scalars(
         insert(Member).returning(Member.id, sort_by_parameter_order=True), values
     ).all()
-    snapshots = []
-    for member_id, data in zip(ids, values, strict=True):
-        member = Member(id=member_id, left_on=None, **data)
-        snapshots.append(events.member_snapshot(member, organisations[data["organisation_id"]].path))
-    db.publish_many(events.MEMBER_JOINED, snapshots)
-    return len(ids)
+    return [events.member_snapshot(Member(id=member_id, left_on=None, **data),
+                                   organisations[data["organisation_id"]].path)
+            for member_id, data in zip(ids, values, strict=True)]
 
 
 def _error(row: RosterRow, field: str, message: str) -> dict[str, Any]:

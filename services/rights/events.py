@@ -16,8 +16,8 @@ hardship_referred v1:    referral_id (uuid, the key welfare deduplicates on), ca
 hotline_order_closed v1: order_id, category, organisation_id, wage_amount_fen, satisfaction (1-5 or null),
                          on_time (bool), closed_at
 
-Consumes (membership): organisation_registered, member_joined, member_updated,
-member_transferred, member_left — kept in the local directory copy.
+Consumes (membership): organisation_registered, member_joined, members_imported,
+member_updated, member_transferred, member_left — kept in the local directory copy.
 """
 
 from __future__ import annotations

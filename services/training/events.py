@@ -12,8 +12,8 @@ Publishes
                        — welfare pays it once per request_id from `innovation_rewards`.
 
 Consumes
-  membership: organisation_registered, member_joined, member_updated,
-              member_transferred, member_left (the local copy, by revision)
+  membership: organisation_registered, member_joined, members_imported,
+              member_updated, member_transferred, member_left (the local copy, by revision)
   welfare:    payout_made {request_id, proposal_id, transaction_id, amount_fen, paid_on}
               payout_refused {request_id, proposal_id, reason}
 """

@@ -12,8 +12,8 @@ Publishes (through the outbox, only when the change commits):
   payout_refused v1:  request_id, proposal_id, reason
 
 Consumes:
-  membership: organisation_registered, member_joined, member_updated, member_transferred,
-              member_left (the chassis directory's local copy)
+  membership: organisation_registered, member_joined, members_imported, member_updated,
+              member_transferred, member_left (the chassis directory's local copy)
   training.reward_requested v1: request_id, proposal_id, member_id, amount_fen, reason, on (optional:
               the decision day; booked on it while its ledger year is open, else today)
               -> paid once per request_id from innovation_rewards, answered by payout_made

@@ -9,6 +9,7 @@ from tests.faults.harness import (
     assert_events_handled_once,
     assert_member_copies_agree,
     events_handled,
+    import_events,
     start_import,
     wait_import_done,
 )
@@ -16,7 +17,7 @@ from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-ROWS = 600
+ROWS = 5_000  # ten chunks, each one members_imported event: time to kill welfare between the first and last
 IMPORT_ROWS = 2_000  # four chunks of 500: seconds between the first commit and the last, time to kill it
 
 
@@ -32,15 +33,15 @@ def test_sigkill_welfare_while_it_handles_member_events(make_platform):
 
     # Kill it once it has handled some of the events and not all: handlers are running.
     seen = wait_until(lambda: handled() > 0 and handled(), timeout=60, interval=0.05)
-    assert seen < ROWS, "welfare handled every event before it could be killed; raise ROWS"
+    assert seen < import_events(ROWS), "welfare handled every event before it could be killed; raise ROWS"
     platform.kill("welfare")
     at_kill = handled()
-    assert at_kill < ROWS
+    assert at_kill < import_events(ROWS)
 
     platform.start("welfare")
     assert wait_import_done(platform, http, import_id)["imported"] == ROWS
     assert_each_once(platform, id_numbers)
-    assert assert_events_handled_once(platform, timeout=120) >= ROWS
+    assert assert_events_handled_once(platform, timeout=120) >= import_events(ROWS)
     assert_member_copies_agree(platform)
 
 
@@ -67,5 +68,5 @@ def test_sigkill_membership_in_the_middle_of_a_roster_import(make_platform):
     job = wait_import_done(platform, http, import_id)
     assert job["imported"] == IMPORT_ROWS and job["failed"] == 0 and job["processed"] == IMPORT_ROWS
     assert_each_once(platform, id_numbers)
-    assert assert_events_handled_once(platform, timeout=120) >= IMPORT_ROWS
+    assert assert_events_handled_once(platform, timeout=120) >= import_events(IMPORT_ROWS)
     assert_member_copies_agree(platform)

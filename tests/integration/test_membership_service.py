@@ -157,7 +157,7 @@ def _csv(rows: list[dict]) -> str:
 
 
 def test_roster_import_imports_good_rows_and_reports_bad_ones(membership, tap):
-    events = tap("member_joined")
+    events = tap("members_imported")
     _, union = federation_with_union(membership)
     good = [member_body(union, name=f"导入{i}") for i in range(30)]
     duplicate = dict(good[0])
@@ -170,8 +170,14 @@ def test_roster_import_imports_good_rows_and_reports_bad_ones(membership, tap):
     assert done["imported"] == 30 and done["failed"] == 3
     assert {(e["row"], e["field"]) for e in done["errors"]} == {(32, "id_number"), (33, "id_number"),
                                                                 (34, "organisation_id")}
-    events.wait_for(lambda es: len(es) >= 30)
-    assert len(call(membership, "search_members", {"organisation_id": union, "limit": 100})["items"]) == 30
+    imported = call(membership, "search_members", {"organisation_id": union, "limit": 100})["items"]
+    assert len(imported) == 30
+    # One event for the chunk, carrying each imported member's snapshot (and no identifiers).
+    [event] = events.wait_for(lambda es: len(es) >= 1)
+    assert event["data"]["import_id"] == str(job["id"])
+    snapshots = event["data"]["members"]
+    assert sorted(m["member_id"] for m in snapshots) == sorted(m["id"] for m in imported)
+    assert all(m["revision"] == 1 and m["status"] == "active" and "id_number" not in m for m in snapshots)
 
 
 def test_unreadable_roster_is_refused_at_once(membership):

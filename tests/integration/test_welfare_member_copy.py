@@ -71,6 +71,20 @@ def test_copy_follows_events_and_ignores_stale_ones(welfare):
     assert proxy.member_copy_counts() == {"active": 0, "left": 1}
 
 
+def test_an_imported_chunk_arrives_as_one_event_and_leaves_newer_copies_alone(welfare):
+    proxy, dispatch, engine = welfare
+    moved = envelope("member_transferred", snapshot(2, organisation_id="9", organisation_path="/1/9/"))
+    dispatch("membership", "member_transferred", moved)  # overtook the import's event
+    wait_until(lambda: revision_of(proxy, "41") == 2)
+    chunk = [snapshot(1), *(snapshot(1, member_id=str(m), name=f"导入{m}") for m in range(42, 52))]
+    imported = envelope("members_imported", {"import_id": "3", "members": chunk})
+    dispatch("membership", "members_imported", imported)
+    wait_until(lambda: handled(engine, [imported["event_id"]]))
+    assert proxy.get_member_copy("41")["organisation_id"] == "9"  # revision 2 stays
+    assert proxy.get_member_copy("51")["name"] == "导入51"
+    assert proxy.member_copy_counts() == {"active": 11, "left": 0}
+
+
 def test_a_registered_organisation_is_known_for_dues_refunds(welfare):
     proxy, dispatch, engine = welfare
     union = {"organisation_id": "7", "name": "机械厂工会", "kind": "grassroots", "parent_id": "1", "path": "/1/7/",

@@ -61,3 +61,19 @@ def test_a_member_who_left_is_a_field_error_where_an_active_one_is_needed(copy):
     with pytest.raises(InvalidInput) as raised:
         directory.active_member(session, 5, field="member_id")
     assert raised.value.errors == {"member_id": ["the member has left"]}
+
+
+def test_a_chunk_of_snapshots_is_applied_at_once_keeping_the_newest_of_each(copy):
+    directory, session = copy
+    newer_of_5 = {**MEMBER, "name": "张叁", "revision": 3}
+    older_of_5 = {**MEMBER, "name": "旧名", "revision": 1}
+    fresh = [{**MEMBER, "member_id": str(i), "name": f"导入{i}", "revision": 1} for i in (6, 7)]
+    twice = {**fresh[0], "name": "导入6改", "revision": 2}  # the same member twice in one chunk: the newest wins
+    assert directory.apply_members(session, [older_of_5, *fresh, newer_of_5, twice]) == 3
+    assert directory.member(session, 5)["name"] == "张叁"
+    assert directory.member(session, 6)["name"] == "导入6改" and directory.member(session, 6)["revision"] == 2
+    assert directory.member(session, 7)["organisation_path"] == "/1/7/"
+    # delivered again: nothing changes
+    assert directory.apply_members(session, [older_of_5, *fresh, newer_of_5, twice]) == 0
+    assert directory.apply_members(session, []) == 0
+    assert directory.member(session, 6)["name"] == "导入6改"
