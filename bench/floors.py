@@ -6,8 +6,8 @@
   before nameko, the gateway and the service do anything.
 - Database floor: the member read `GET /members/{id}` does, done directly against
   membership's PostgreSQL database from one Python process with psycopg2: the
-  same three statements (member with its organisation, transfers, honours),
-  compiled from membership's own SQLAlchemy statements, so the two cannot drift.
+  same statement (the member with its organisation, transfers and honours),
+  compiled from membership's own SQLAlchemy statement, so the two cannot drift.
 
 Both run one client, one request at a time, so their latency is the cost of one
 request; the platform's single-connection run is compared with them.
@@ -131,14 +131,14 @@ def _round_trip(conn: Connection, producer: Producer, reply_to: str, body: dict,
 
 def member_read_statements() -> list[str]:
     """Membership's own statements for one member read, compiled for psycopg2."""
-    from services.membership.operations import HONOURS_OF, MEMBER_BY_ID, TRANSFERS_OF
+    from services.membership.operations import MEMBER_READ
 
     dialect = postgresql.psycopg2.dialect()
-    return [str(statement.compile(dialect=dialect)) for statement in (MEMBER_BY_ID, TRANSFERS_OF, HONOURS_OF)]
+    return [str(statement.compile(dialect=dialect)) for statement in (MEMBER_READ,)]
 
 
 def database_floor(dsn: str, member_ids: list[str], requests_: int = 5000, seed: int = 7) -> Floor:
-    """Sequential member reads straight from PostgreSQL: three statements on one autocommit connection."""
+    """Sequential member reads straight from PostgreSQL: membership's statement on one autocommit connection."""
     statements = member_read_statements()
     rnd = random.Random(seed)
     samples: list[float] = []
@@ -157,7 +157,7 @@ def database_floor(dsn: str, member_ids: list[str], requests_: int = 5000, seed:
             seconds = time.perf_counter() - started
     finally:
         conn.close()
-    return summarise("database floor (psycopg2, 3 statements)", samples, seconds)
+    return summarise("database floor (psycopg2, the member read's statement)", samples, seconds)
 
 
 def _read(cursor, statements: list[str], member_id: int) -> None:

@@ -1054,7 +1054,7 @@ def flow_lines(report: Report) -> list[str]:
         lines += ["## Floors and ratios", "",
                   "Measured in the same run, one client, one request at a time (see `bench/floors.py`): "
                   "the messaging floor is a bare kombu request/reply round trip through the same RabbitMQ; "
-                  "the database floor is the member read's three statements (membership's own, compiled) "
+                  "the database floor is the member read's one statement (membership's own, compiled) "
                   "run with psycopg2 against membership's database. The platform's member read is measured "
                   "the same way: wrk with one connection.", "",
                   "| | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]

@@ -118,6 +118,28 @@ def test_transfer_keeps_history_and_leaving_is_final(membership, tap):
     assert seen[0]["data"]["from_organisation_id"] == union
 
 
+def test_member_page_lists_each_transfer_and_honour_once_in_order(membership):
+    fed, union = federation_with_union(membership)
+    other = call(membership, "create_organisation",
+                 {"name": "美团骑手工会", "kind": "grassroots", "parent_id": fed, "established_on": "2020-05-01"})
+    member = call(membership, "register_member", member_body(union, joined_on="2019-01-01"))
+    call(membership, "transfer_member", member["id"], {"to_organisation_id": other["id"], "on": "2022-03-01"})
+    call(membership, "transfer_member", member["id"], {"to_organisation_id": union, "on": "2022-06-01"})
+    for year, title in ((2022, "五一劳动奖章"), (2020, "劳动模范"), (2021, "最美职工")):
+        call(membership, "award_honour", member["id"], {"title": title, "level": "city", "year": year})
+    # read in one statement: two transfers times three honours come back as six rows
+    detail = call(membership, "get_member", member["id"])
+    assert detail["transfers"] == [
+        {"from_organisation_id": union, "to_organisation_id": other["id"], "on": "2022-03-01"},
+        {"from_organisation_id": other["id"], "to_organisation_id": union, "on": "2022-06-01"}]
+    assert [(h["year"], h["title"]) for h in detail["honours"]] == [(2020, "劳动模范"), (2021, "最美职工"),
+                                                                     (2022, "五一劳动奖章")]
+    assert detail["organisation_id"] == union and detail["revision"] == 3
+    plain = call(membership, "register_member", member_body(union))
+    assert call(membership, "get_member", plain["id"])["transfers"] == []
+    assert call(membership, "get_member", plain["id"])["honours"] == []
+
+
 def test_search_pages_with_cursor_and_covers_unions_below(membership):
     fed, union = federation_with_union(membership)
     for i in range(7):
