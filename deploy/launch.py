@@ -11,6 +11,10 @@ processes. RabbitMQ shares RPC calls and events between them (one queue,
 several consumers); each instance serves its metrics on its own port (the
 service's port, then +100 per instance, or the list in
 `<SERVICE>_METRICS_PORTS`). Use PostgreSQL for more than one instance.
+
+Profiling: `PROFILE_DIR=/tmp/prof make run` runs every process under cProfile
+and writes `<component>-<instance>.pstats` there when it stops (py-spy cannot
+keep up with these eventlet processes on the test machines).
 """
 
 from __future__ import annotations
@@ -140,8 +144,10 @@ def start(component: str, env: dict[str, str], instance: int = 0, stdout: Any = 
         # (bounded per service by RemoteService) leaves workers for every other route.
         child_env["MAX_WORKERS"] = env.get("GATEWAY_MAX_WORKERS") or str(max(GATEWAY_MIN_WORKERS,
                                                                              int(env.get("MAX_WORKERS") or 10)))
+    profile = [] if not env.get("PROFILE_DIR") else [
+        "-m", "cProfile", "-o", str(Path(env["PROFILE_DIR"]) / f"{component}-{instance}.pstats")]
     return subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "deploy" / "nameko.yaml"),
+        [sys.executable, *profile, "-m", "nameko", "run", "--config", str(ROOT / "deploy" / "nameko.yaml"),
          SERVICE_CLASSES[component]],
         cwd=ROOT, env=child_env, stdout=stdout, stderr=subprocess.STDOUT if stdout is not None else None,
         # Own process group: a terminal's Ctrl-C reaches only this launcher, which

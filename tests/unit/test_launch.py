@@ -31,3 +31,13 @@ def test_a_remote_broker_is_never_installed_locally(monkeypatch):
     with pytest.raises(SystemExit):
         launch.ensure_rabbitmq("amqp://union:secret@rabbitmq.internal:5672/")
     assert installs == []
+
+
+def test_profile_dir_runs_each_process_under_cprofile_with_a_file_of_its_own(monkeypatch, tmp_path):
+    commands = []
+    monkeypatch.setattr(launch.subprocess, "Popen", lambda command, **options: commands.append(command))
+    launch.start("membership", {"PROFILE_DIR": str(tmp_path)}, instance=1)
+    launch.start("welfare", {})
+    profiled, plain = commands
+    assert profiled[1:5] == ["-m", "cProfile", "-o", str(tmp_path / "membership-1.pstats")]
+    assert profiled[5:8] == ["-m", "nameko", "run"] and plain[1:4] == ["-m", "nameko", "run"]
