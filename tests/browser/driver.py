@@ -9,6 +9,7 @@ which Playwright's sync API hangs. So the tests talk to this driver instead
     {"op": "download", "page": 1, "chain": [...], "path": "/tmp/f.xlsx"}
     {"op": "new_page"} / {"op": "close_page", "page": 1} / {"op": "console", "page": 1}
     {"op": "accept_dialogs", "page": 1, "text": null}
+    {"op": "audit", "page": 1, "exclude": []}   -> axe-core's WCAG 2.1 A/AA violations on the page as it is
 
 Each answer is {"ok": true, "value": ...} or {"ok": false, "kind": "AssertionError|TimeoutError|Error", "error": "..."}.
 Debian's chromium is used (`/usr/bin/chromium`); Playwright never downloads a browser.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -29,6 +31,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
 PROPERTIES = {"first", "last", "context"}
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"  # pinned in tests/browser/vendor/vendor.lock.json
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """async ({tags, exclude}) => {
+  const found = await axe.run({exclude: exclude.map((s) => [s])}, {runOnly: {type: 'tag', values: tags}});
+  return found.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+}"""
 
 
 def resolve(page: Any, chain: list) -> Any:
@@ -84,6 +93,11 @@ def main() -> None:
                     answer_with = () if command.get("text") is None else (command["text"],)
                     pages[command["page"]].on("dialog", lambda dialog, a=answer_with: dialog.accept(*a))
                     value = None
+                elif op == "audit":
+                    page = pages[command["page"]]
+                    if not page.evaluate("() => typeof window.axe === 'object'"):
+                        page.evaluate(AXE.read_text(encoding="utf-8"))  # by the debugger protocol: the CSP stays
+                    value = page.evaluate(RUN_AXE, {"tags": AXE_TAGS, "exclude": command.get("exclude") or []})
                 elif op == "download":
                     page = pages[command["page"]]
                     with page.expect_download() as info:

@@ -107,6 +107,10 @@ class Page(Target):
         """From now on, confirm() answers OK and prompt() answers `text` (Playwright dismisses them otherwise)."""
         self._driver.send(op="accept_dialogs", page=self._page, text=text)
 
+    def audit(self, exclude: list[str] | None = None) -> list[dict]:
+        """axe-core's WCAG 2.1 A/AA violations on the page as it is now (CSS selectors in `exclude` skipped)."""
+        return self._driver.send(op="audit", page=self._page, exclude=exclude or [])
+
     def console(self) -> list[str]:
         return self._driver.send(op="console", page=self._page)
 

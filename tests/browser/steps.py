@@ -13,9 +13,18 @@ STAFF_PASSWORD = "browser-test-password"
 
 
 def shot(page: Page, name: str) -> None:
-    """A screenshot among the run's artifacts (var/ is not committed)."""
+    """A screenshot among the run's artifacts (var/ is not committed), and an accessibility audit of what it shows:
+    each screenshot is a state of the client worth seeing, so each is checked against WCAG 2.1 A/AA."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert_accessible(page, name)
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """No WCAG 2.1 A/AA violation that axe-core finds on the page as it stands (contrast, names, labels, ...)."""
+    found = page.audit()
+    assert not found, f"accessibility problems on {where}:\n" + "\n".join(
+        f"  {v['impact']} {v['id']}: {v['help']} — " + "; ".join(n["target"] for n in v["nodes"]) for v in found)
 
 
 def sign_in(page: Page, url: str, username: str, password: str) -> None:

@@ -9,7 +9,7 @@ import time
 import openpyxl
 
 from services.chassis.identity import InvalidIdentifier, validate_resident_id
-from tests.browser.steps import ARTIFACTS, fill_form, intake, make_staff, shot, sign_in
+from tests.browser.steps import ARTIFACTS, assert_accessible, fill_form, intake, make_staff, shot, sign_in
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.helpers import credit_code, resident_id
 
@@ -664,3 +664,30 @@ def test_a_negotiation_goes_through_a_round_and_the_congress_to_a_signed_contrac
                          params={"organisation_id": unions["a"]}).json()["items"]
     assert [(c["kind"], c["workers_covered"], c["negotiation_rounds"]) for c in contracts] == [
         ("female_workers", 260, 1)]
+
+
+def test_every_page_and_tab_passes_an_accessibility_audit(platform, page):
+    """axe-core (WCAG 2.1 A/AA) on the sign-in form and, as admin, on every page of the menu and each tab,
+    in Chinese and in English; the other tests audit each state they take a screenshot of."""
+    page.goto(f"{platform.url}/")
+    page.expect(page.locator("input[name=username]")).to_be_visible()
+    assert_accessible(page, "sign-in")
+    sign_in(page, platform.url, "admin", ADMIN_PASSWORD)
+    menu = page.locator("nav.main a")
+    areas = [link.split("/")[-1] for link in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    assert {"dashboard", "members", "unions", "welfare", "training", "rights", "report", "staff", "audit"} <= set(areas)
+    for area in areas:
+        page.goto(f"{platform.url}/#/{area}")
+        page.expect(page.locator(f"nav.main a[data-nav={area}]")).to_have_attribute("aria-current", "page")
+        page.expect(page.locator(".loading")).to_have_count(0)
+        assert_accessible(page, area)
+        tabs = page.locator("main .tabs button")
+        for index in range(1, tabs.count()):
+            tabs.nth(index).click()
+            page.expect(tabs.nth(index)).to_have_attribute("aria-pressed", "true")
+            page.expect(page.locator(".loading")).to_have_count(0)
+            assert_accessible(page, f"{area}, tab {index + 1}")
+    page.get_by_test_id("language").click()
+    page.expect(page.locator("nav.main")).to_contain_text("Members")
+    assert_accessible(page, f"{areas[-1]} in English")
+    page.get_by_test_id("language").click()

@@ -50,4 +50,6 @@ def test_vendored_libraries_match_their_lock():
     assert vendor_web.check() == []
     lock = json.loads(vendor_web.LOCK.read_text())["files"]
     assert {entry["package"] for entry in lock.values()} == {"preact", "htm", "chart.js"}
+    audit_lock = json.loads((vendor_web.TEST_VENDOR / vendor_web.LOCK.name).read_text())["files"]
+    assert {entry["package"] for entry in audit_lock.values()} == {"axe-core"}  # the tests', never served
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", entry["version"]) for entry in lock.values())

@@ -113,7 +113,8 @@ function Shell({ user, onSignOut }) {
     <header class="top">
       <a class="brand" href="#/dashboard">${t('app.title')}</a>
       <nav class="main">${NAV.filter(([, action]) => can(user, action)).map(([key]) => html`
-        <a href=${`#/${key}`} class=${key === current ? 'active' : ''} data-nav=${key}>${t(`nav.${key}`)}</a>`)}
+        <a href=${`#/${key}`} class=${key === current ? 'active' : ''} aria-current=${key === current ? 'page' : null}
+          data-nav=${key}>${t(`nav.${key}`)}</a>`)}
       </nav>
       <div class="who" data-testid="who">
         <span class="user">${user.display_name || user.username}</span>

@@ -157,7 +157,8 @@ export function Pager({ pager, nextCursor }) {
 
 export function Tabs({ tabs, current, onChange }) {
   return html`<nav class="tabs">${tabs.map(([key, text]) => html`
-    <button type="button" class=${key === current ? 'tab active' : 'tab'} onClick=${() => onChange(key)}>${text}</button>`)}
+    <button type="button" class=${key === current ? 'tab active' : 'tab'} aria-pressed=${key === current ? 'true' : 'false'}
+      onClick=${() => onChange(key)}>${text}</button>`)}
   </nav>`;
 }
 
