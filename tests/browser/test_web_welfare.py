@@ -60,6 +60,8 @@ def test_approve_and_pay_a_claim_with_the_caps_left_in_view(platform, page):
     page.goto(f"{platform.url}/#/welfare/claims?status=paid")
     page.expect(row).to_contain_text("已支付")
     page.expect(row).to_contain_text("¥1,000.50")
+    # the chosen filter is told to screen readers, not shown by colour alone
+    page.expect(page.locator("a[aria-current=true]")).to_have_attribute("data-status", "paid")
     shot(page, "welfare-claims-paid")
     paid = http.get(f"{platform.url}{API}/mutual-aid/claims/{claim_id}").json()
     assert paid["status"] == "paid" and paid["amount_approved_fen"] == 100_050

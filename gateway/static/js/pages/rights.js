@@ -117,8 +117,8 @@ function Hotline({ user, query }) {
   const overdueOnly = query.get('overdue') === 'true';
   const list = useAsync(() => get('/hotline-orders', { limit: 200, overdue: overdueOnly ? 'true' : undefined }), [overdueOnly]);
   return html`<div>
-    <div class="buttons"><a class=${`button ${overdueOnly ? 'secondary' : ''}`} href="#/rights/hotline">${t('common.all')}</a>
-      <a class=${`button ${overdueOnly ? '' : 'secondary'}`} href="#/rights/hotline?overdue=true">${t('hotline.overdue')}</a>
+    <div class="buttons"><a class=${`button ${overdueOnly ? 'secondary' : ''}`} aria-current=${overdueOnly ? null : 'true'} href="#/rights/hotline">${t('common.all')}</a>
+      <a class=${`button ${overdueOnly ? '' : 'secondary'}`} aria-current=${overdueOnly ? 'true' : null} href="#/rights/hotline?overdue=true">${t('hotline.overdue')}</a>
       ${can(user, 'rights.write') ? html`<${Intake} spec="order.new" url="/hotline-orders" title=${t('hotline.new')} onDone=${list.reload} />` : null}</div>
     <${ListState} state=${list}>${(data) => {
       const orders = [...items(data)].sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));

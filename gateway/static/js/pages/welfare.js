@@ -128,7 +128,7 @@ function Claims({ user, query }) {
     try { await post('/mutual-aid/claim-payments', { claim_ids: chosen.map((c) => c.id) }); setPaying({ busy: false, error: null }); claims.reload(); } catch (error) { setPaying({ busy: false, error }); }
   };
   return html`<div>
-    <div class="title-row"><div class="buttons">${CLAIM_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} data-status=${s} href=${`#/welfare/claims?status=${s}`}>${label('claim_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${CLAIM_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} aria-current=${s === status ? 'true' : null} data-status=${s} href=${`#/welfare/claims?status=${s}`}>${label('claim_status', s)}</a>`)}</div>
       ${can(user, 'welfare.file') ? html`<button type="button" onClick=${() => setFiling(!filing)}>${t('claim.file')}</button>` : null}</div>
     ${filing ? html`<${ClaimForm} onDone=${() => { setFiling(false); claims.reload(); }} />` : null}
     ${payable && chosen.length ? html`<div class="buttons pay-selected" data-testid="pay-selected">
