@@ -2,10 +2,10 @@
 
 `start_import` checks the file can be read and records the job; the job
 runs in membership's own `roster_import_requested` handler, in chunks: each
-chunk's good rows, their one `members_imported` event (the chunk's member
+chunk's good rows, its one `members_imported` event (the chunk's member
 snapshots: a consumer applies a chunk in one transaction, not one per row)
-and the job's progress are committed together, so a crash resumes where the last chunk ended and no
-row is imported twice. A bad row is reported with its row number and field
+and the job's progress are committed together, so a crash resumes where the
+last chunk ended and no row is imported twice. A bad row is reported with its row number and field
 and never blocks the good ones.
 """
 
