@@ -83,6 +83,25 @@ def _page(session: Session, stmt: Any, model: Any, query: dict[str, Any], view: 
     return {"items": [view(row) for row in rows], "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
 
 
+def _scoped_page(db: UnitOfWork, model: Any, query: dict[str, Any], within: Any, view: Any,
+                 ids: tuple[str, ...] = (), values: tuple[str, ...] = (),
+                 where: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """A page of `model` rows in the caller's unions, filtered by the query's fields named after columns:
+    `ids` are whole numbers (a field error otherwise), `values` are compared as sent; `where`: more conditions."""
+    session = db.session
+    stmt = select(model).where(*where)
+    prefix = directory.scope_path(session, within)
+    if prefix:
+        stmt = stmt.where(model.organisation_path.startswith(prefix))
+    for name in ids:
+        if query.get(name):
+            stmt = stmt.where(getattr(model, name) == _int_filter(query, name))
+    for name in values:
+        if query.get(name):
+            stmt = stmt.where(getattr(model, name) == query[name])
+    return _page(session, stmt, model, query, view)
+
+
 def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -197,16 +216,7 @@ def refund_dues(db: UnitOfWork, data: dict[str, Any], within: Any = None) -> dic
 
 
 def list_dues_refunds(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(DuesRefund)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(DuesRefund.organisation_path.startswith(prefix))
-    if query.get("year"):
-        stmt = stmt.where(DuesRefund.year == _int_filter(query, "year"))
-    if query.get("organisation_id"):
-        stmt = stmt.where(DuesRefund.organisation_id == _int_filter(query, "organisation_id"))
-    return _page(session, stmt, DuesRefund, query, refund_view)
+    return _scoped_page(db, DuesRefund, query, within, refund_view, ids=("year", "organisation_id"))
 
 
 # ---------------------------------------------------------------- mutual aid: plans and enrolment
@@ -373,17 +383,7 @@ def get_claim(db: UnitOfWork, claim_id: int, within: Any = None) -> dict:
 
 
 def list_claims(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(Claim)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(Claim.organisation_path.startswith(prefix))
-    for name, column in (("plan_id", Claim.plan_id), ("member_id", Claim.member_id)):
-        if query.get(name):
-            stmt = stmt.where(column == _int_filter(query, name))
-    if query.get("status"):
-        stmt = stmt.where(Claim.status == query["status"])
-    return _page(session, stmt, Claim, query, claim_view)
+    return _scoped_page(db, Claim, query, within, claim_view, ids=("plan_id", "member_id"), values=("status",))
 
 
 def approve_claim(db: UnitOfWork, claim_id: int, data: dict[str, Any], within: Any = None) -> dict:
@@ -535,18 +535,8 @@ def get_case(db: UnitOfWork, case_id: int, within: Any = None) -> dict:
 
 
 def list_cases(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(HardshipCase)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(HardshipCase.organisation_path.startswith(prefix))
-    if query.get("member_id"):
-        stmt = stmt.where(HardshipCase.member_id == _int_filter(query, "member_id"))
-    if query.get("status"):
-        stmt = stmt.where(HardshipCase.status == query["status"])
-    if query.get("recheck_due"):
-        stmt = stmt.where(HardshipCase.status == "approved", HardshipCase.recheck_on <= today())
-    return _page(session, stmt, HardshipCase, query, case_view)
+    due = (HardshipCase.status == "approved", HardshipCase.recheck_on <= today()) if query.get("recheck_due") else ()
+    return _scoped_page(db, HardshipCase, query, within, case_view, ids=("member_id",), values=("status",), where=due)
 
 
 def review_case(db: UnitOfWork, case_id: int, data: dict[str, Any], within: Any = None) -> dict:
@@ -618,18 +608,8 @@ def make_grant(db: UnitOfWork, case_id: int, data: dict[str, Any], within: Any =
 
 
 def list_grants(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(HardshipGrant)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(HardshipGrant.organisation_path.startswith(prefix))
-    for name, column in (("case_id", HardshipGrant.case_id), ("member_id", HardshipGrant.member_id)):
-        if query.get(name):
-            stmt = stmt.where(column == _int_filter(query, name))
-    for name, column in (("kind", HardshipGrant.kind), ("status", HardshipGrant.status)):
-        if query.get(name):
-            stmt = stmt.where(column == query[name])
-    return _page(session, stmt, HardshipGrant, query, grant_view)
+    return _scoped_page(db, HardshipGrant, query, within, grant_view, ids=("case_id", "member_id"),
+                        values=("kind", "status"))
 
 
 def object_to_grant(db: UnitOfWork, grant_id: int, data: dict[str, Any], within: Any = None) -> dict:
@@ -688,14 +668,7 @@ def record_visit(db: UnitOfWork, data: dict[str, Any], within: Any = None) -> di
 
 
 def list_visits(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(CondolenceVisit)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(CondolenceVisit.organisation_path.startswith(prefix))
-    if query.get("member_id"):
-        stmt = stmt.where(CondolenceVisit.member_id == _int_filter(query, "member_id"))
-    return _page(session, stmt, CondolenceVisit, query, visit_view)
+    return _scoped_page(db, CondolenceVisit, query, within, visit_view, ids=("member_id",))
 
 
 # ---------------------------------------------------------------- education-upgrade subsidies
@@ -728,16 +701,7 @@ def get_subsidy(db: UnitOfWork, subsidy_id: int, within: Any = None) -> dict:
 
 
 def list_subsidies(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
-    session = db.session
-    stmt = select(Subsidy)
-    prefix = directory.scope_path(session, within)
-    if prefix:
-        stmt = stmt.where(Subsidy.organisation_path.startswith(prefix))
-    if query.get("member_id"):
-        stmt = stmt.where(Subsidy.member_id == _int_filter(query, "member_id"))
-    if query.get("status"):
-        stmt = stmt.where(Subsidy.status == query["status"])
-    return _page(session, stmt, Subsidy, query, subsidy_view)
+    return _scoped_page(db, Subsidy, query, within, subsidy_view, ids=("member_id",), values=("status",))
 
 
 def approve_subsidy(db: UnitOfWork, subsidy_id: int, data: dict[str, Any], within: Any = None) -> dict:

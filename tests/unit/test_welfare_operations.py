@@ -503,6 +503,29 @@ def test_a_referral_from_rights_opens_one_case(db):
         ops(db).open_referred_case({**data, "referral_id": "r-2", "member_id": "999"})
 
 
+def test_hardship_lists_filter_by_their_fields_and_the_callers_unions(db, monkeypatch):
+    fund(db, "hardship_relief", 1_000_000)
+    first = approved_case(db, "71")
+    other = approved_case(db, "81")
+    ops(db).open_case({"member_id": "72", "reason": "待核实"})
+    ops(db).make_grant(int(first["id"]), {"kind": "regular", "amount_fen": 100_000})
+    ops(db).make_grant(int(other["id"]), {"kind": "regular", "amount_fen": 50_000})
+    assert [c["member_id"] for c in ops(db).list_cases({"status": "open"})["items"]] == ["72"]
+    assert {c["member_id"] for c in ops(db).list_cases({}, within="7")["items"]} == {"71", "72"}
+    assert ops(db).list_cases({"recheck_due": "true"})["items"] == []  # rechecks are a year out
+    monkeypatch.setattr(operations, "today", lambda: date(2023, 7, 1))
+    assert {c["member_id"] for c in ops(db).list_cases({"recheck_due": "true"})["items"]} == {"71", "81"}
+    assert ops(db).list_grants({"kind": "second_relief"})["items"] == []
+    assert {g["member_id"] for g in ops(db).list_grants({"kind": "regular"})["items"]} == {"71", "81"}
+    assert {g["member_id"] for g in ops(db).list_grants({"status": "notice"})["items"]} == {"71", "81"}
+    assert ops(db).list_grants({"status": "paid"})["items"] == []
+    assert [g["member_id"] for g in ops(db).list_grants({"kind": "regular"}, within="8")["items"]] == ["81"]
+    assert [g["member_id"] for g in ops(db).list_grants({"case_id": first["id"]})["items"]] == ["71"]
+    with pytest.raises(InvalidInput) as raised:
+        ops(db).list_grants({"case_id": "seven"})
+    assert list(raised.value.errors) == ["case_id"]
+
+
 # ---------------------------------------------------------------- visits and subsidies
 
 def test_a_condolence_visit_is_paid_from_the_condolence_fund(db):
