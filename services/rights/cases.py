@@ -175,21 +175,14 @@ def get_case(db: UnitOfWork, case_id: int, within: Any = None) -> dict:
 def list_cases(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
     query = common.load_query(schemas.CaseQuerySchema, query)
     session = db.session
-    scope = common.directory.scope_path(session, within)
-    stmt = select(DisputeCase).where(common.in_scope(DisputeCase.organisation_path, scope))
-    if query["organisation_id"] is not None:
-        below = common.directory.scope_path(session, query["organisation_id"])
-        stmt = stmt.where(common.in_scope(DisputeCase.organisation_path, below))
+    stmt = common.scoped(session, DisputeCase, within, query["organisation_id"])
     for name in ("status", "kind", "member_id"):
         if query[name] is not None:
             stmt = stmt.where(getattr(DisputeCase, name) == query[name])
     if query["overdue"] is not None:
         late = _overdue_clause(common.today())
         stmt = stmt.where(late if query["overdue"] else ~late)
-    after = common.decode_cursor(query["cursor"])
-    if after is not None:
-        stmt = stmt.where(DisputeCase.id > after)
-    rows = list(session.scalars(stmt.order_by(DisputeCase.id).limit(query["limit"] + 1)))
+    rows = common.page_rows(session, stmt, DisputeCase, query)
     referred = _referrals(session, [c.id for c in rows])
     return common.page(rows, query["limit"], lambda c: case_view(session, c, referred))
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from services.chassis.directory import Directory
@@ -89,6 +89,22 @@ def decode_cursor(cursor: str | None) -> int | None:
         return int(value)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput.field("cursor", "not a cursor this API returned") from None
+
+
+def scoped(session: Session, model: Any, within: Any, organisation_id: int | None = None) -> Select:
+    """select(model) in the caller's unions and, when the query names one, in that organisation and below."""
+    stmt = select(model).where(in_scope(model.organisation_path, directory.scope_path(session, within)))
+    if organisation_id is not None:
+        stmt = stmt.where(in_scope(model.organisation_path, directory.scope_path(session, organisation_id)))
+    return stmt
+
+
+def page_rows(session: Session, stmt: Select, model: Any, query: dict[str, Any]) -> list[Any]:
+    """The rows of the page the query's cursor asks for, oldest first, and one more to tell if more follow."""
+    after = decode_cursor(query["cursor"])
+    if after is not None:
+        stmt = stmt.where(model.id > after)
+    return list(session.scalars(stmt.order_by(model.id).limit(query["limit"] + 1)))
 
 
 def page(rows: list[Any], limit: int, dump: Callable[[Any], dict]) -> dict[str, Any]:

@@ -166,12 +166,8 @@ def get_contract(db: UnitOfWork, contract_id: int, within: Any = None) -> dict:
 def list_contracts(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
     query = common.load_query(schemas.ContractQuerySchema, query)
     session = db.session
-    scope = common.directory.scope_path(session, within)
     day = common.today()
-    stmt = select(CollectiveContract).where(common.in_scope(CollectiveContract.organisation_path, scope))
-    if query["organisation_id"] is not None:
-        below = common.directory.scope_path(session, query["organisation_id"])
-        stmt = stmt.where(common.in_scope(CollectiveContract.organisation_path, below))
+    stmt = common.scoped(session, CollectiveContract, within, query["organisation_id"])
     if query["kind"]:
         stmt = stmt.where(CollectiveContract.kind == query["kind"])
     if query["in_force"] is not None or query["expiring_within_days"] is not None:
@@ -180,10 +176,7 @@ def list_contracts(db: UnitOfWork, query: dict[str, Any], within: Any = None) ->
         stmt = stmt.where(current if query["in_force"] is not False else ~current)
     if query["expiring_within_days"] is not None:
         stmt = stmt.where(CollectiveContract.expires_on <= day + timedelta(days=query["expiring_within_days"]))
-    after = common.decode_cursor(query["cursor"])
-    if after is not None:
-        stmt = stmt.where(CollectiveContract.id > after)
-    rows = list(session.scalars(stmt.order_by(CollectiveContract.id).limit(query["limit"] + 1)))
+    rows = common.page_rows(session, stmt, CollectiveContract, query)
     names = _names(session, {c.organisation_id for c in rows})
     return common.page(rows, query["limit"], lambda c: contract_view(session, c, names))
 

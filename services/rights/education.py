@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from services.chassis.database import UnitOfWork
 from services.chassis.errors import InvalidInput, NotFound
 from services.chassis.schemas import load
@@ -41,18 +39,13 @@ def get_event(db: UnitOfWork, event_id: int, within: Any = None) -> dict:
 def list_events(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
     query = common.load_query(schemas.LegalEventQuerySchema, query)
     session = db.session
-    scope = common.directory.scope_path(session, within)
-    stmt = select(LegalEvent).where(common.in_scope(LegalEvent.organisation_path, scope))
+    stmt = common.scoped(session, LegalEvent, within)
     if query["year"] is not None:
         start, end = common.year_bounds(query["year"])
         stmt = stmt.where(LegalEvent.held_on.between(start, end))
     if query["kind"]:
         stmt = stmt.where(LegalEvent.kind == query["kind"])
-    after = common.decode_cursor(query["cursor"])
-    if after is not None:
-        stmt = stmt.where(LegalEvent.id > after)
-    rows = list(session.scalars(stmt.order_by(LegalEvent.id).limit(query["limit"] + 1)))
-    return common.page(rows, query["limit"], event_view)
+    return common.page(common.page_rows(session, stmt, LegalEvent, query), query["limit"], event_view)
 
 
 def event_view(event: LegalEvent) -> dict:

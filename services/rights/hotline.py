@@ -144,11 +144,7 @@ def get_order(db: UnitOfWork, order_id: int, within: Any = None) -> dict:
 def list_orders(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
     query = common.load_query(schemas.OrderQuerySchema, query)
     session = db.session
-    scope = common.directory.scope_path(session, within)
-    stmt = select(HotlineOrder).where(common.in_scope(HotlineOrder.organisation_path, scope))
-    if query["organisation_id"] is not None:
-        below = common.directory.scope_path(session, query["organisation_id"])
-        stmt = stmt.where(common.in_scope(HotlineOrder.organisation_path, below))
+    stmt = common.scoped(session, HotlineOrder, within, query["organisation_id"])
     if query["status"]:
         stmt = stmt.where(HotlineOrder.status == query["status"])
     if query["category"]:
@@ -156,11 +152,7 @@ def list_orders(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> di
     if query["overdue"] is not None:
         late = (HotlineOrder.status.not_in(rules.FINISHED)) & (HotlineOrder.due_at < common.now())
         stmt = stmt.where(late if query["overdue"] else ~late)
-    after = common.decode_cursor(query["cursor"])
-    if after is not None:
-        stmt = stmt.where(HotlineOrder.id > after)
-    rows = list(session.scalars(stmt.order_by(HotlineOrder.id).limit(query["limit"] + 1)))
-    return common.page(rows, query["limit"], order_view)
+    return common.page(common.page_rows(session, stmt, HotlineOrder, query), query["limit"], order_view)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -101,18 +101,10 @@ def get(db: UnitOfWork, negotiation_id: int, within: Any = None) -> dict:
 def list_negotiations(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict:
     query = common.load_query(schemas.NegotiationQuerySchema, query)
     session = db.session
-    stmt = select(ContractNegotiation).where(
-        common.in_scope(ContractNegotiation.organisation_path, common.directory.scope_path(session, within)))
-    if query["organisation_id"] is not None:
-        below = common.directory.scope_path(session, query["organisation_id"])
-        stmt = stmt.where(common.in_scope(ContractNegotiation.organisation_path, below))
+    stmt = common.scoped(session, ContractNegotiation, within, query["organisation_id"])
     if query["status"]:
         stmt = stmt.where(ContractNegotiation.status == query["status"])
-    after = common.decode_cursor(query["cursor"])
-    if after is not None:
-        stmt = stmt.where(ContractNegotiation.id > after)
-    rows = list(session.scalars(stmt.order_by(ContractNegotiation.id).limit(query["limit"] + 1)))
-    return common.page(rows, query["limit"], view)
+    return common.page(common.page_rows(session, stmt, ContractNegotiation, query), query["limit"], view)
 
 
 def view(n: ContractNegotiation) -> dict:
