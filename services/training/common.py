@@ -54,6 +54,15 @@ def scope_of(session: Session, within: Any) -> str | None:
     return directory.scope_path(session, within)
 
 
+def in_unions(session: Session, stmt: Any, path: Any, within: Any, organisation_id: Any = None) -> Any:
+    """`stmt` limited to the caller's unions and, when the query names an organisation, to it and those below;
+    `path` is the column holding each row's organisation path."""
+    for root in (scope_of(session, within), scope_of(session, organisation_id)):
+        if root:
+            stmt = stmt.where(path.startswith(root))
+    return stmt
+
+
 def in_scope(path: str | None, prefix: str | None) -> bool:
     return prefix is None or (path or "").startswith(prefix)
 

@@ -26,6 +26,7 @@ from services.training.common import (
     LadderSettings,
     active_member,
     find,
+    in_unions,
     iso,
     paged,
     scope_of,
@@ -139,13 +140,7 @@ def get_nomination(db: UnitOfWork, nomination_id: Any, within: Any = None) -> di
 def list_nominations(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict[str, Any]:
     query = load(schemas.NominationQuerySchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
-    stmt = select(Nomination)
-    prefix = scope_of(session, within)
-    if prefix:
-        stmt = stmt.where(Nomination.organisation_path.startswith(prefix))
-    if query["organisation_id"]:
-        org_prefix = scope_of(session, query["organisation_id"])
-        stmt = stmt.where(Nomination.organisation_path.startswith(org_prefix))
+    stmt = in_unions(session, select(Nomination), Nomination.organisation_path, within, query["organisation_id"])
     for name in ("year", "status", "level", "member_id"):
         if query[name] is not None:
             stmt = stmt.where(getattr(Nomination, name) == query[name])
@@ -259,10 +254,8 @@ def list_craftsmen(db: UnitOfWork, query: dict[str, Any], within: Any = None) ->
     query = load(schemas.CraftsmanQuerySchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
     members = directory.members
-    stmt = select(Craftsman).join(members, members.c.member_id == Craftsman.member_id)
-    for root in (scope_of(session, within), scope_of(session, query["organisation_id"])):
-        if root:
-            stmt = stmt.where(members.c.organisation_path.startswith(root))
+    stmt = in_unions(session, select(Craftsman).join(members, members.c.member_id == Craftsman.member_id),
+                     members.c.organisation_path, within, query["organisation_id"])
     if query["level"]:
         stmt = stmt.where(Craftsman.level == query["level"])
     page_rows: list[Craftsman] = []

@@ -23,7 +23,7 @@ from services.chassis.errors import Conflict
 from services.chassis.events import utcnow
 from services.chassis.schemas import load
 from services.training import domain, events, schemas
-from services.training.common import active_member, find, iso, paged, scope_of, today
+from services.training.common import active_member, find, in_unions, iso, paged, scope_of, today
 from services.training.models import Proposal, ProposalScore, directory
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,7 @@ def get(db: UnitOfWork, proposal_id: Any, within: Any = None) -> dict[str, Any]:
 def list_proposals(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict[str, Any]:
     query = load(schemas.PageSchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
-    stmt = select(Proposal)
-    for root in (scope_of(session, within), scope_of(session, query["organisation_id"])):
-        if root:
-            stmt = stmt.where(Proposal.organisation_path.startswith(root))
+    stmt = in_unions(session, select(Proposal), Proposal.organisation_path, within, query["organisation_id"])
     if query["status"]:
         stmt = stmt.where(Proposal.status == query["status"])
     if query["member_id"]:

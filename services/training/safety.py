@@ -10,7 +10,16 @@ from services.chassis.database import UnitOfWork
 from services.chassis.errors import Conflict
 from services.chassis.schemas import load
 from services.training import schemas
-from services.training.common import active_member, find, iso, organisation_path, paged, scope_of, year_bounds
+from services.training.common import (
+    active_member,
+    find,
+    in_unions,
+    iso,
+    organisation_path,
+    paged,
+    scope_of,
+    year_bounds,
+)
 from services.training.models import HazardSnapshot, SafetySession, directory
 
 
@@ -37,10 +46,8 @@ def get_safety_session(db: UnitOfWork, session_id: Any, within: Any = None) -> d
 def list_safety_sessions(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict[str, Any]:
     query = load(schemas.PageSchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
-    stmt = select(SafetySession)
-    for root in (scope_of(session, within), scope_of(session, query["organisation_id"])):
-        if root:
-            stmt = stmt.where(SafetySession.organisation_path.startswith(root))
+    stmt = in_unions(session, select(SafetySession), SafetySession.organisation_path, within,
+                     query["organisation_id"])
     if query["kind"]:
         stmt = stmt.where(SafetySession.kind == query["kind"])
     if query["year"]:
@@ -81,10 +88,8 @@ def review_hazard(db: UnitOfWork, hazard_id: Any, decision: str, data: dict[str,
 def list_hazards(db: UnitOfWork, query: dict[str, Any], within: Any = None) -> dict[str, Any]:
     query = load(schemas.PageSchema, {k: v for k, v in query.items() if v not in (None, "")})
     session = db.session
-    stmt = select(HazardSnapshot)
-    for root in (scope_of(session, within), scope_of(session, query["organisation_id"])):
-        if root:
-            stmt = stmt.where(HazardSnapshot.organisation_path.startswith(root))
+    stmt = in_unions(session, select(HazardSnapshot), HazardSnapshot.organisation_path, within,
+                     query["organisation_id"])
     if query["status"]:
         stmt = stmt.where(HazardSnapshot.status == query["status"])
     if query["member_id"]:
