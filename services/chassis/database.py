@@ -246,13 +246,19 @@ class Database(DependencyProvider):
             self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
 
     def stop(self) -> None:
-        if self.relay is not None:
-            self.relay.stop()
-        self.engine.dispose()
-        self.read_engine.dispose()
+        self._shut_down(graceful=True)
 
     def kill(self) -> None:
-        self.stop()
+        self._shut_down(graceful=False)
+
+    def _shut_down(self, graceful: bool) -> None:
+        if self.relay is not None:
+            if graceful:
+                self.relay.stop()  # lets the batch in hand finish
+            else:
+                self.relay.stop(wait=0)
+        self.engine.dispose()
+        self.read_engine.dispose()
 
     def nudge_relay(self) -> None:
         if self.relay is not None:
@@ -298,10 +304,14 @@ class Database(DependencyProvider):
             unit.close()
 
     def already_processed(self, event_id: str, handler: str) -> bool:
-        """The fast path of the inbox: was this event handled by this handler?"""
+        """The fast path of the inbox: was this event handled by this handler?
+
+        Read on the autocommit engine: one round trip, where a transactional
+        connection adds a BEGIN and a ROLLBACK to every event delivered.
+        """
         if self.inbox is None:
             return False
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             row = conn.execute(
                 select(self.inbox.c.event_id).where(
                     self.inbox.c.event_id == event_id, self.inbox.c.handler == handler

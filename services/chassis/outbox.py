@@ -33,6 +33,8 @@ IDLE_INTERVAL = 2.0
 KEEP_PUBLISHED = timedelta(days=3)
 # Redeliveries come within minutes or hours; a month of inbox rows is ample.
 KEEP_INBOX = timedelta(days=30)
+# How long a stopping service lets the relay finish the batch in hand (one takes well under a second).
+STOP_WAIT = 10.0
 
 
 class OutboxRelay:
@@ -46,6 +48,7 @@ class OutboxRelay:
         self.exchange = get_event_exchange(service_name, config)
         self._wakeup = Event()
         self._running = True
+        self._stopped: Event | None = None  # set while run() runs; sent when it returns
         self._connection: Connection | None = None
         self._last_gauges = 0.0
         self._last_prune = 0.0
@@ -54,12 +57,29 @@ class OutboxRelay:
         if not self._wakeup.ready():
             self._wakeup.send(True)
 
-    def stop(self) -> None:
+    def stop(self, wait: float = STOP_WAIT) -> None:
+        """Let the batch in hand finish, then let go of the broker.
+
+        Closing the connection under a batch could cut it between the broker's
+        commit and the outbox's: published, yet not marked, so sent again at the
+        next start (the consumers' inbox absorbs it, but a graceful stop should
+        not cause that). `wait` 0: stop at once (a kill).
+        """
         self._running = False
         self.nudge()
+        if self._stopped is not None and wait > 0:
+            with eventlet.Timeout(wait, False):
+                self._stopped.wait()
         self._disconnect()
 
     def run(self) -> None:
+        self._stopped = Event()
+        try:
+            self._run()
+        finally:
+            self._stopped.send(True)
+
+    def _run(self) -> None:
         backoff = 0.5
         while self._running:
             try:
@@ -70,6 +90,8 @@ class OutboxRelay:
             except Exception as exc:  # broker or database down: keep the rows, try later
                 log.warning("outbox relay could not publish: %s", exc)
                 self._disconnect()
+                if not self._running:
+                    break
                 eventlet.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue

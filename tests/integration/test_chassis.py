@@ -186,6 +186,45 @@ def test_relay_keeps_events_while_the_broker_is_down_and_sends_them_after(
     engine.dispose()
 
 
+def test_a_stopping_relay_finishes_the_batch_in_hand_before_letting_go(
+    db_backend, postgres, tmp_path, service_config, amqp_uri
+):
+    """Stopped mid-batch, the relay publishes and marks it first: nothing is sent again at the next start."""
+    import eventlet
+
+    url = f"sqlite:///{tmp_path / 'relay.db'}" if db_backend == "sqlite" else postgres.create("relay_stop")
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    outbox = Base.metadata.tables["outbox"]
+    with engine.begin() as conn:
+        for n in range(3):
+            env = envelope("tallied", {"name": f"in-hand-{n}"})
+            conn.execute(outbox.insert().values(event_id=env["event_id"], event_type="tallied",
+                                                payload=json.dumps(env), created_at=func.now(), attempts=0))
+    tap = EventTap(amqp_uri, "chassis_probe", ["tallied"])
+    relay = OutboxRelay("chassis_probe", engine, outbox, service_config(url))
+    in_hand = eventlet.event.Event()
+    publish = relay._publish
+
+    def slow_publish(rows):  # the batch is in flight when the stop comes
+        in_hand.send(True)
+        eventlet.sleep(0.5)
+        publish(rows)
+
+    relay._publish = slow_publish
+    runner = eventlet.spawn(relay.run)
+    in_hand.wait()
+    relay.stop()
+    pending = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+    with engine.connect() as conn:
+        assert conn.scalar(pending) == 0  # marked before stop() returned
+    assert runner.dead
+    seen = tap.wait_for(lambda es: len(es) >= 3)
+    assert sorted(e["data"]["name"] for e in seen) == ["in-hand-0", "in-hand-1", "in-hand-2"]
+    tap.close()
+    engine.dispose()
+
+
 def test_the_same_event_twice_is_handled_once(probe, amqp_uri):
     _, engine, config, _ = probe
     dispatch = event_dispatcher(config)
