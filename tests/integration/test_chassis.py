@@ -155,17 +155,24 @@ def test_a_slow_service_times_out_instead_of_hanging(probe, container_factory, s
         proxy.ask_slow()
 
 
-def test_relay_keeps_events_while_the_broker_is_down_and_sends_them_after(
-    db_backend, postgres, tmp_path, service_config, amqp_uri
-):
-    url = f"sqlite:///{tmp_path / 'relay.db'}" if db_backend == "sqlite" else postgres.create("relay")
+def outbox_with(db_backend, postgres, tmp_path, name: str, events: list[str]):
+    """A database of its own whose outbox holds committed, unpublished `tallied` events named `events`."""
+    url = f"sqlite:///{tmp_path / (name + '.db')}" if db_backend == "sqlite" else postgres.create(name)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     outbox = Base.metadata.tables["outbox"]
-    with engine.begin() as conn:  # an event committed while nobody could publish it
-        env = envelope("tallied", {"name": "queued-while-down"})
-        conn.execute(outbox.insert().values(event_id=env["event_id"], event_type="tallied",
-                                            payload=json.dumps(env), created_at=func.now(), attempts=0))
+    with engine.begin() as conn:
+        for event_name in events:
+            env = envelope("tallied", {"name": event_name})
+            conn.execute(outbox.insert().values(event_id=env["event_id"], event_type="tallied",
+                                                payload=json.dumps(env), created_at=func.now(), attempts=0))
+    return url, engine, outbox
+
+
+def test_relay_keeps_events_while_the_broker_is_down_and_sends_them_after(
+    db_backend, postgres, tmp_path, service_config, amqp_uri
+):
+    url, engine, outbox = outbox_with(db_backend, postgres, tmp_path, "relay", ["queued-while-down"])
     config = service_config(url)
     down = OutboxRelay("chassis_probe", engine, outbox, {**config, "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
     with pytest.raises(Exception):  # noqa: B017 - any connection error
@@ -192,15 +199,8 @@ def test_a_stopping_relay_finishes_the_batch_in_hand_before_letting_go(
     """Stopped mid-batch, the relay publishes and marks it first: nothing is sent again at the next start."""
     import eventlet
 
-    url = f"sqlite:///{tmp_path / 'relay.db'}" if db_backend == "sqlite" else postgres.create("relay_stop")
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    outbox = Base.metadata.tables["outbox"]
-    with engine.begin() as conn:
-        for n in range(3):
-            env = envelope("tallied", {"name": f"in-hand-{n}"})
-            conn.execute(outbox.insert().values(event_id=env["event_id"], event_type="tallied",
-                                                payload=json.dumps(env), created_at=func.now(), attempts=0))
+    names = [f"in-hand-{n}" for n in range(3)]
+    url, engine, outbox = outbox_with(db_backend, postgres, tmp_path, "relay_stop", names)
     tap = EventTap(amqp_uri, "chassis_probe", ["tallied"])
     relay = OutboxRelay("chassis_probe", engine, outbox, service_config(url))
     in_hand = eventlet.event.Event()
@@ -220,7 +220,7 @@ def test_a_stopping_relay_finishes_the_batch_in_hand_before_letting_go(
         assert conn.scalar(pending) == 0  # marked before stop() returned
     assert runner.dead
     seen = tap.wait_for(lambda es: len(es) >= 3)
-    assert sorted(e["data"]["name"] for e in seen) == ["in-hand-0", "in-hand-1", "in-hand-2"]
+    assert sorted(e["data"]["name"] for e in seen) == names
     tap.close()
     engine.dispose()
 
