@@ -17,7 +17,7 @@ from services.chassis.database import UnitOfWork
 from services.chassis.errors import Conflict, InvalidInput
 from services.chassis.schemas import load
 from services.training import schemas
-from services.training.common import active_member, find, iso, organisation_path, paged, scope_of, today
+from services.training.common import active_member, find, in_unions, iso, organisation_path, paged, scope_of, today
 from services.training.models import Attendance, Course, CourseSession, Enrolment, School, directory
 
 
@@ -129,12 +129,10 @@ def list_enrolments(db: UnitOfWork, course_id: Any, within: Any = None) -> dict[
     session = db.session
     course = _course(db, course_id)
     members = directory.members
-    stmt = (select(Enrolment.member_id, Enrolment.enrolled_on, members.c.name)
-            .join(members, members.c.member_id == Enrolment.member_id)
-            .where(Enrolment.course_id == course.id).order_by(Enrolment.id))
-    prefix = scope_of(session, within)
-    if prefix:
-        stmt = stmt.where(members.c.organisation_path.startswith(prefix))
+    stmt = in_unions(session, select(Enrolment.member_id, Enrolment.enrolled_on, members.c.name)
+                     .join(members, members.c.member_id == Enrolment.member_id)
+                     .where(Enrolment.course_id == course.id).order_by(Enrolment.id),
+                     members.c.organisation_path, within)
     rows = session.execute(stmt).all()
     attended: dict[int, list[tuple[int, int]]] = defaultdict(list)
     if rows:

@@ -14,3 +14,9 @@ export function ListState({ state, children }) {
 }
 
 export const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
+
+/** One link of a row choosing a list's filter: the chosen one looks pressed and says so to screen readers. */
+export function FilterLink({ chosen, status, href, children }) {
+  return html`<a class=${chosen ? 'button' : 'button secondary'} aria-current=${chosen ? 'true' : null}
+    data-status=${status} href=${href}>${children}</a>`;
+}

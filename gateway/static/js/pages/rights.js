@@ -9,7 +9,7 @@ import { Badge, Empty, Field, FormError, Tabs, go, html, useAsync, useForm } fro
 import { amountProblem, countProblem, dateProblem, requiredProblem } from '../validate.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { OrgSelect } from '../widgets.js';
-import { ListState, items } from './common.js';
+import { FilterLink, ListState, items } from './common.js';
 import { YearPicker } from './dashboard.js';
 
 const CASE_KINDS = ['wage_arrears', 'dismissal', 'work_injury', 'social_insurance', 'contract', 'other'];
@@ -117,8 +117,8 @@ function Hotline({ user, query }) {
   const overdueOnly = query.get('overdue') === 'true';
   const list = useAsync(() => get('/hotline-orders', { limit: 200, overdue: overdueOnly ? 'true' : undefined }), [overdueOnly]);
   return html`<div>
-    <div class="buttons"><a class=${`button ${overdueOnly ? 'secondary' : ''}`} aria-current=${overdueOnly ? null : 'true'} href="#/rights/hotline">${t('common.all')}</a>
-      <a class=${`button ${overdueOnly ? '' : 'secondary'}`} aria-current=${overdueOnly ? 'true' : null} href="#/rights/hotline?overdue=true">${t('hotline.overdue')}</a>
+    <div class="buttons"><${FilterLink} chosen=${!overdueOnly} status="all" href="#/rights/hotline">${t('common.all')}<//>
+      <${FilterLink} chosen=${overdueOnly} status="overdue" href="#/rights/hotline?overdue=true">${t('hotline.overdue')}<//>
       ${can(user, 'rights.write') ? html`<${Intake} spec="order.new" url="/hotline-orders" title=${t('hotline.new')} onDone=${list.reload} />` : null}</div>
     <${ListState} state=${list}>${(data) => {
       const orders = [...items(data)].sort((a, b) => String(a.due_at).localeCompare(String(b.due_at)));
@@ -137,7 +137,7 @@ function Cases({ user, query }) {
   const status = query.get('status') || '';
   const list = useAsync(() => get('/dispute-cases', { limit: 200, status }), [status]);
   return html`<div>
-    <div class="buttons">${['', ...CASE_STATUSES].map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/rights/cases${s ? `?status=${s}` : ''}`}>${s ? label('stage', s) : t('common.all')}</a>`)}
+    <div class="buttons">${['', ...CASE_STATUSES].map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/rights/cases${s ? `?status=${s}` : ''}`}>${s ? label('stage', s) : t('common.all')}<//>`)}
       ${can(user, 'rights.write') ? html`<${Intake} spec="case.new" url="/dispute-cases" title=${t('case.new')} onDone=${list.reload} />` : null}</div>
     <${ListState} state=${list}>${(data) => (items(data).length ? html`<table class="list" data-testid="cases">
       <thead><tr><th>${t('case.claimant')}</th><th>${t('case.employer')}</th><th>${t('case.kind')}</th><th class="num">${t('case.amount')}</th><th>${t('case.stage')}</th><th>${t('case.stage_due')}</th><th></th></tr></thead>

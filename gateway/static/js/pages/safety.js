@@ -9,7 +9,7 @@ import { can } from '../roles.js';
 import { Badge, EnumSelect, Empty, Field, FormError, html, useAsync, useForm } from '../ui.js';
 import { countProblem, dateProblem, requiredProblem } from '../validate.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
-import { ListState, items } from './common.js';
+import { FilterLink, ListState, items } from './common.js';
 import { YearPicker } from './dashboard.js';
 
 const KINDS = ['training', 'drill'];
@@ -74,7 +74,7 @@ function Hazards({ user, query }) {
     review.submit(async () => { await post(`/hazard-snapshots/${h.id}/${decision}`, { note: note.trim() || null }); list.reload(); });
   };
   return html`<div>
-    <div class="title-row"><div class="buttons">${HAZARD_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/training/safety?status=${s}`}>${label('hazard_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${HAZARD_STATUSES.map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/training/safety?status=${s}`}>${label('hazard_status', s)}<//>`)}</div>
       ${can(user, 'training.nominate') ? html`<button type="button" onClick=${() => setReporting(!reporting)}>${t('safety.report')}</button>` : null}</div>
     ${reporting ? html`<form class="card form-grid" onSubmit=${report} novalidate data-testid="hazard-form"><h3>${t('safety.report')}</h3>
       <${FormError} form=${form} shown=${['member_id', 'found_on', 'location', 'description']} />

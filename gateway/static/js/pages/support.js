@@ -10,7 +10,7 @@ import { Badge, Empty, Field, FormError, html, useAsync, useForm } from '../ui.j
 import { amountProblem, dateProblem, requiredProblem, withFenErrors } from '../validate.js';
 import { organisationName, useOrganisations } from '../orgs.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
-import { ListState, items } from './common.js';
+import { FilterLink, ListState, items } from './common.js';
 import { YearPicker } from './dashboard.js';
 import { useCovers } from './covers.js';
 
@@ -60,7 +60,7 @@ export function Subsidies({ user, query }) {
     });
   };
   return html`<div>
-    <div class="title-row"><div class="buttons">${SUBSIDY_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/welfare/subsidies?status=${s}`}>${label('subsidy_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${SUBSIDY_STATUSES.map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/welfare/subsidies?status=${s}`}>${label('subsidy_status', s)}<//>`)}</div>
       ${can(user, 'welfare.file') ? html`<button type="button" onClick=${() => setApplying(!applying)}>${t('subsidy.apply')}</button>` : null}</div>
     ${applying ? html`<form class="card form-grid" onSubmit=${apply} novalidate data-testid="subsidy-form"><h3>${t('subsidy.apply')}</h3>
       <${FormError} form=${form} shown=${['member_id', 'programme', 'institution', 'amount', 'amount_requested_fen']} />

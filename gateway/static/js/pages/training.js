@@ -8,7 +8,7 @@ import { can } from '../roles.js';
 import { Badge, Empty, EnumSelect, Field, FormError, Tabs, go, html, useAsync, useForm } from '../ui.js';
 import { amountProblem, requiredProblem } from '../validate.js';
 import { MemberPicker } from '../widgets.js';
-import { ListState, items } from './common.js';
+import { FilterLink, ListState, items } from './common.js';
 import { SafetyWork } from './safety.js';
 import { Schools } from './schools.js';
 
@@ -56,7 +56,7 @@ function Nominations({ user, query }) {
     if (reason) review.submit(async () => { await post(`/craftsmen/nominations/${n.id}/reject`, { reason }); list.reload(); });
   };
   return html`<div>
-    <div class="title-row"><div class="buttons">${NOMINATION_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/training/nominations?status=${s}`}>${label('nomination_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${NOMINATION_STATUSES.map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/training/nominations?status=${s}`}>${label('nomination_status', s)}<//>`)}</div>
       ${can(user, 'training.nominate') ? html`<button type="button" onClick=${() => setAdding(!adding)}>${t('nomination.new')}</button>` : null}</div>
     ${adding ? html`<form class="card form-grid" onSubmit=${nominate} novalidate><h3>${t('nomination.new')}</h3>
       <${FormError} form=${form} shown=${['member_id', 'level', 'year']} />

@@ -9,7 +9,7 @@ import { can } from '../roles.js';
 import { Badge, Empty, EnumSelect, Field, FormError, LoadError, Pager, Tabs, go, html, useAsync, useForm, usePager } from '../ui.js';
 import { amountProblem, dateProblem, requiredProblem, withFenErrors } from '../validate.js';
 import { MemberPicker, OrgSelect } from '../widgets.js';
-import { ListState, items } from './common.js';
+import { FilterLink, ListState, items } from './common.js';
 import { useCovers } from './covers.js';
 import { DuesRefunds, Subsidies, Visits } from './support.js';
 
@@ -128,7 +128,7 @@ function Claims({ user, query }) {
     try { await post('/mutual-aid/claim-payments', { claim_ids: chosen.map((c) => c.id) }); setPaying({ busy: false, error: null }); claims.reload(); } catch (error) { setPaying({ busy: false, error }); }
   };
   return html`<div>
-    <div class="title-row"><div class="buttons">${CLAIM_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} aria-current=${s === status ? 'true' : null} data-status=${s} href=${`#/welfare/claims?status=${s}`}>${label('claim_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${CLAIM_STATUSES.map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/welfare/claims?status=${s}`}>${label('claim_status', s)}<//>`)}</div>
       ${can(user, 'welfare.file') ? html`<button type="button" onClick=${() => setFiling(!filing)}>${t('claim.file')}</button>` : null}</div>
     ${filing ? html`<${ClaimForm} onDone=${() => { setFiling(false); claims.reload(); }} />` : null}
     ${payable && chosen.length ? html`<div class="buttons pay-selected" data-testid="pay-selected">
@@ -204,7 +204,7 @@ function Hardship({ user, query }) {
   const decide = (c, decision) => review.submit(async () => { await post(`/hardship-cases/${c.id}/review`, { decision }); cases.reload(); });
   const officer = can(user, 'welfare.write');
   return html`<div>
-    <div class="title-row"><div class="buttons">${CASE_STATUSES.map((s) => html`<a class=${`button ${s === status ? '' : 'secondary'}`} href=${`#/welfare/hardship?status=${s}`}>${label('hardship_status', s)}</a>`)}</div>
+    <div class="title-row"><div class="buttons">${CASE_STATUSES.map((s) => html`<${FilterLink} chosen=${s === status} status=${s} href=${`#/welfare/hardship?status=${s}`}>${label('hardship_status', s)}<//>`)}</div>
       ${can(user, 'welfare.file') ? html`<button type="button" onClick=${() => setOpening(!opening)}>${t('hardship.open')}</button>` : null}</div>
     ${opening ? html`<form class="card form-grid" onSubmit=${open} novalidate><h3>${t('hardship.open')}</h3>
       <${FormError} form=${form} shown=${['member_id', 'reason']} />
